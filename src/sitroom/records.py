@@ -204,3 +204,55 @@ class Event:
     quantities: dict[str, list[FieldValue]] = field(default_factory=dict)
     statements: list[Statement] = field(default_factory=list)
     summary: str = ""
+
+
+def to_dict(record: Any) -> dict[str, Any]:
+    """A record as plain JSON-ready data."""
+    from dataclasses import asdict
+
+    return asdict(record)
+
+
+def from_dict(cls: type[Any], data: Any) -> Any:
+    """Rebuild a (nested) record from :func:`to_dict` output.
+
+    Written once here, generically, so that the store and the API never keep
+    hand-written field lists in step with the dataclasses.
+    """
+    import dataclasses
+    import typing
+
+    if data is None:
+        return None
+    if not dataclasses.is_dataclass(cls):
+        return data
+    hints = typing.get_type_hints(cls)
+    kwargs: dict[str, Any] = {}
+    for f in dataclasses.fields(cls):
+        if f.name not in data:
+            continue
+        kwargs[f.name] = _convert(hints[f.name], data[f.name])
+    return cls(**kwargs)
+
+
+def _convert(tp: Any, value: Any) -> Any:
+    import dataclasses
+    import types
+    import typing
+
+    if value is None:
+        return None
+    origin = typing.get_origin(tp)
+    args = typing.get_args(tp)
+    if origin in (typing.Union, types.UnionType):
+        for arg in args:
+            if arg is not type(None):
+                return _convert(arg, value)
+        return value
+    if origin is list:
+        return [_convert(args[0], v) for v in value]
+    if origin is dict:
+        return {k: _convert(args[1], v) for k, v in value.items()}
+    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
+        return from_dict(tp, value)
+    return value

@@ -1,0 +1,425 @@
+"""SQLite store: one file, WAL, one transaction per batch, versioned schema.
+
+Articles, ingest failures, mentions and merged events live side by side.
+Whole records are kept as JSON (the dataclasses in :mod:`sitroom.records`)
+next to the columns that queries filter on, so nothing a later stage may need
+is thrown away, and the schema only grows by migration.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sitroom.records import Article, Event, IngestFailure, Mention, from_dict, to_dict
+
+# Each migration takes the schema from version i to i+1. Never edit one that
+# has shipped: append a new one.
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE articles (
+        id TEXT PRIMARY KEY,
+        title TEXT NOT NULL DEFAULT '',
+        source TEXT NOT NULL DEFAULT '',
+        url TEXT NOT NULL DEFAULT '',
+        published TEXT,
+        date_precision TEXT NOT NULL DEFAULT 'day',
+        origin TEXT NOT NULL DEFAULT '',
+        fmt TEXT NOT NULL DEFAULT 'text',
+        duplicate_of TEXT,
+        text TEXT NOT NULL,
+        ingested_at TEXT NOT NULL
+    );
+    CREATE INDEX articles_published ON articles(published);
+    CREATE TABLE failures (
+        origin TEXT PRIMARY KEY,
+        reason TEXT NOT NULL,
+        seen_at TEXT NOT NULL
+    );
+    CREATE TABLE mentions (
+        id TEXT PRIMARY KEY,
+        article_id TEXT NOT NULL REFERENCES articles(id),
+        event_type TEXT NOT NULL,
+        mode TEXT NOT NULL DEFAULT '',
+        modality TEXT NOT NULL,
+        date TEXT,
+        date_precision TEXT,
+        data TEXT NOT NULL
+    );
+    CREATE INDEX mentions_article ON mentions(article_id);
+    CREATE TABLE events (
+        id TEXT PRIMARY KEY,
+        event_type TEXT NOT NULL,
+        mode TEXT NOT NULL DEFAULT '',
+        modality TEXT NOT NULL,
+        date TEXT,
+        date_end TEXT,
+        date_precision TEXT,
+        source_countries TEXT NOT NULL DEFAULT '',
+        target_countries TEXT NOT NULL DEFAULT '',
+        actors TEXT NOT NULL DEFAULT '',
+        place TEXT NOT NULL DEFAULT '',
+        country TEXT,
+        lat REAL,
+        lon REAL,
+        n_sources INTEGER NOT NULL DEFAULT 0,
+        n_articles INTEGER NOT NULL DEFAULT 0,
+        confidence REAL NOT NULL DEFAULT 0,
+        evidence_text TEXT NOT NULL DEFAULT '',
+        data TEXT NOT NULL
+    );
+    CREATE INDEX events_date ON events(date);
+    CREATE INDEX events_type ON events(event_type);
+    CREATE TABLE event_mentions (
+        event_id TEXT NOT NULL,
+        mention_id TEXT NOT NULL,
+        PRIMARY KEY (event_id, mention_id)
+    );
+    CREATE INDEX event_mentions_mention ON event_mentions(mention_id);
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    """,
+)
+
+
+class StoreError(RuntimeError):
+    """The store file cannot be used (not SQLite, newer schema ...)."""
+
+
+def _now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass
+class EventQuery:
+    """Filters for :meth:`Store.events`; every field is optional."""
+
+    since: str | None = None      # ISO date, inclusive
+    until: str | None = None      # ISO date, inclusive
+    country: str | None = None    # alpha-3: as source, target or place
+    actor: str | None = None      # substring of an actor's name or text
+    event_type: str | None = None
+    place: str | None = None      # substring of the place name
+    text: str | None = None       # substring of the evidence sentences
+    include_background: bool = True
+    min_sources: int = 0
+    limit: int | None = None
+
+
+class Store:
+    """A sitroom database. Use :func:`open_store` to get one."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = str(path)
+        try:
+            self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            self.db.row_factory = sqlite3.Row
+            if self.path != ":memory:":
+                self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.execute("PRAGMA foreign_keys=ON")
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: not a usable sitroom database ({exc})") from exc
+
+    # -- schema -----------------------------------------------------------
+    def _migrate(self) -> None:
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        if version > len(MIGRATIONS):
+            raise StoreError(
+                f"{self.path}: schema version {version} is newer than this sitroom "
+                f"({len(MIGRATIONS)}); upgrade sitroom"
+            )
+        for i in range(version, len(MIGRATIONS)):
+            with self.transaction():
+                for statement in MIGRATIONS[i].split(";"):
+                    if statement.strip():
+                        self.db.execute(statement)
+                self.db.execute(f"PRAGMA user_version = {i + 1}")
+
+    @property
+    def schema_version(self) -> int:
+        return int(self.db.execute("PRAGMA user_version").fetchone()[0])
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """All-or-nothing: a killed process leaves the previous batch intact."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        else:
+            self.db.execute("COMMIT")
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- meta ---------------------------------------------------------------
+    def get_meta(self, key: str, default: str | None = None) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
+        return row[0] if row else default
+
+    def _set_meta(self, key: str, value: str) -> None:
+        self.db.execute(
+            "INSERT INTO meta(key, value) VALUES (?, ?) "
+            "ON CONFLICT(key) DO UPDATE SET value=excluded.value",
+            (key, value),
+        )
+
+    # -- articles -------------------------------------------------------------
+    def has_article(self, article_id: str) -> bool:
+        return self.db.execute("SELECT 1 FROM articles WHERE id=?", (article_id,)).fetchone() is not None
+
+    def add_batch(self, items: Sequence[tuple[Article, Sequence[Mention]]]) -> int:
+        """Store articles with their mentions in one transaction; returns articles added.
+
+        An article and its mentions land together or not at all, which is what
+        makes a killed ingest resumable: a stored article is a finished one.
+        """
+        added = 0
+        with self.transaction() as db:
+            for article, mentions in items:
+                cur = db.execute(
+                    "INSERT OR IGNORE INTO articles(id, title, source, url, published, "
+                    "date_precision, origin, fmt, duplicate_of, text, ingested_at) "
+                    "VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                    (
+                        article.id, article.title, article.source, article.url,
+                        article.published, article.date_precision, article.origin,
+                        article.fmt, article.duplicate_of, article.text, _now(),
+                    ),
+                )
+                if cur.rowcount == 0:
+                    continue
+                added += 1
+                db.execute("DELETE FROM failures WHERE origin=?", (article.origin,))
+                db.executemany(
+                    "INSERT OR REPLACE INTO mentions(id, article_id, event_type, mode, modality, "
+                    "date, date_precision, data) VALUES (?,?,?,?,?,?,?,?)",
+                    [
+                        (
+                            m.id, m.article_id, m.event_type, m.mode, m.modality,
+                            m.time.value if m.time else None,
+                            m.time.precision if m.time else None,
+                            json.dumps(to_dict(m), ensure_ascii=False),
+                        )
+                        for m in mentions
+                    ],
+                )
+            if added:
+                self._set_meta("events_stale", "1")
+        return added
+
+    def article(self, article_id: str) -> Article | None:
+        row = self.db.execute("SELECT * FROM articles WHERE id=?", (article_id,)).fetchone()
+        return _article(row) if row else None
+
+    def articles(self, ids: Iterable[str] | None = None) -> dict[str, Article]:
+        """Articles by id (all of them when ``ids`` is None)."""
+        if ids is None:
+            rows = self.db.execute("SELECT * FROM articles ORDER BY published, id").fetchall()
+        else:
+            wanted = sorted(set(ids))
+            rows = []
+            for chunk in _chunks(wanted, 500):
+                marks = ",".join("?" * len(chunk))
+                rows.extend(
+                    self.db.execute(f"SELECT * FROM articles WHERE id IN ({marks})", chunk).fetchall()
+                )
+        return {r["id"]: _article(r) for r in rows}
+
+    def article_texts(self) -> Iterator[tuple[str, str]]:
+        """(id, text) of every stored article, oldest first: rebuilds the near-duplicate index."""
+        for row in self.db.execute("SELECT id, text FROM articles ORDER BY ingested_at, id"):
+            yield row[0], row[1]
+
+    # -- failures -------------------------------------------------------------
+    def record_failure(self, failure: IngestFailure) -> None:
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO failures(origin, reason, seen_at) VALUES (?,?,?) "
+                "ON CONFLICT(origin) DO UPDATE SET reason=excluded.reason, seen_at=excluded.seen_at",
+                (failure.origin, failure.reason, _now()),
+            )
+
+    def failures(self) -> list[IngestFailure]:
+        rows = self.db.execute("SELECT origin, reason FROM failures ORDER BY origin").fetchall()
+        return [IngestFailure(r[0], r[1]) for r in rows]
+
+    # -- mentions -------------------------------------------------------------
+    def mentions(self, ids: Iterable[str] | None = None) -> dict[str, Mention]:
+        if ids is None:
+            rows = self.db.execute("SELECT data FROM mentions ORDER BY id").fetchall()
+        else:
+            wanted = sorted(set(ids))
+            rows = []
+            for chunk in _chunks(wanted, 500):
+                marks = ",".join("?" * len(chunk))
+                rows.extend(
+                    self.db.execute(f"SELECT data FROM mentions WHERE id IN ({marks})", chunk).fetchall()
+                )
+        out = {}
+        for row in rows:
+            m = from_dict(Mention, json.loads(row[0]))
+            out[m.id] = m
+        return out
+
+    # -- events ---------------------------------------------------------------
+    @property
+    def events_stale(self) -> bool:
+        return self.get_meta("events_stale", "0") == "1"
+
+    def replace_events(self, events: Sequence[Event]) -> None:
+        """Swap in a fresh merge result atomically (readers see old or new, never half)."""
+        mentions_text = self._mention_sentences()
+        with self.transaction() as db:
+            db.execute("DELETE FROM events")
+            db.execute("DELETE FROM event_mentions")
+            for ev in events:
+                db.execute(
+                    "INSERT INTO events(id, event_type, mode, modality, date, date_end, "
+                    "date_precision, source_countries, target_countries, actors, place, country, "
+                    "lat, lon, n_sources, n_articles, confidence, evidence_text, data) "
+                    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    _event_row(ev, mentions_text),
+                )
+                db.executemany(
+                    "INSERT OR IGNORE INTO event_mentions(event_id, mention_id) VALUES (?,?)",
+                    [(ev.id, mid) for mid in ev.mention_ids],
+                )
+            self._set_meta("events_stale", "0")
+
+    def _mention_sentences(self) -> dict[str, str]:
+        out = {}
+        for row in self.db.execute("SELECT id, json_extract(data, '$.sentence.text') FROM mentions"):
+            out[row[0]] = row[1] or ""
+        return out
+
+    def event(self, event_id: str) -> Event | None:
+        row = self.db.execute("SELECT data FROM events WHERE id=?", (event_id,)).fetchone()
+        if row is None:
+            # accept a unique prefix, as git does for commits
+            rows = self.db.execute(
+                "SELECT data FROM events WHERE id LIKE ? LIMIT 2", (event_id + "%",)
+            ).fetchall()
+            if len(rows) != 1:
+                return None
+            row = rows[0]
+        return from_dict(Event, json.loads(row[0]))  # type: ignore[no-any-return]
+
+    def events(self, query: EventQuery | None = None) -> list[Event]:
+        """Events matching ``query``, in date order (undated last)."""
+        q = query or EventQuery()
+        where, args = [], []  # type: tuple[list[str], list[Any]]
+        if q.since:
+            where.append("COALESCE(date_end, date) >= ?")
+            args.append(q.since)
+        if q.until:
+            where.append("date <= ?")
+            args.append(q.until)
+        if q.country:
+            c = q.country.upper()
+            where.append("(source_countries LIKE ? OR target_countries LIKE ? OR country = ?)")
+            args += [f"%|{c}|%", f"%|{c}|%", c]
+        if q.actor:
+            where.append("actors LIKE ?")
+            args.append(f"%{q.actor}%")
+        if q.event_type:
+            where.append("event_type = ?")
+            args.append(q.event_type.upper())
+        if q.place:
+            where.append("place LIKE ?")
+            args.append(f"%{q.place}%")
+        if q.text:
+            where.append("evidence_text LIKE ?")
+            args.append(f"%{q.text}%")
+        if not q.include_background:
+            where.append("modality != 'historical'")
+        if q.min_sources:
+            where.append("n_sources >= ?")
+            args.append(q.min_sources)
+        sql = "SELECT data FROM events"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY date IS NULL, date, n_sources DESC, id"
+        if q.limit:
+            sql += f" LIMIT {int(q.limit)}"
+        return [from_dict(Event, json.loads(r[0])) for r in self.db.execute(sql, args)]
+
+    # -- counts ---------------------------------------------------------------
+    def counts(self) -> dict[str, int]:
+        out = {}
+        for table in ("articles", "failures", "mentions", "events"):
+            out[table] = int(self.db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
+        out["sources"] = int(
+            self.db.execute("SELECT COUNT(DISTINCT source) FROM articles").fetchone()[0]
+        )
+        return out
+
+    def integrity_ok(self) -> bool:
+        return bool(self.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok")
+
+
+def open_store(path: str | Path = "sitroom.db") -> Store:
+    """Open (creating or migrating) the store at ``path``."""
+    p = Path(path)
+    if str(path) != ":memory:" and p.exists() and p.is_dir():
+        raise StoreError(f"{path}: is a directory, not a database file")
+    return Store(path)
+
+
+def _article(row: sqlite3.Row) -> Article:
+    return Article(
+        id=row["id"], text=row["text"], title=row["title"], source=row["source"],
+        url=row["url"], published=row["published"], date_precision=row["date_precision"],
+        origin=row["origin"], fmt=row["fmt"], duplicate_of=row["duplicate_of"],
+    )
+
+
+def _bars(codes: Iterable[str | None]) -> str:
+    """Country codes as ``|IRN|USA|`` so a LIKE '%|IRN|%' filter is exact."""
+    vals = sorted({c for c in codes if c})
+    return "|" + "|".join(vals) + "|" if vals else ""
+
+
+def _event_row(ev: Event, sentences: dict[str, str]) -> tuple[Any, ...]:
+    actors = " ; ".join(
+        f"{a.name} {a.text}".strip() for a in [*ev.sources, *ev.targets]
+    )
+    place = ev.place
+    place_text = " ".join(
+        x for x in ((place.name, place.text, place.admin1) if place else ()) if x
+    )
+    evidence = " ".join(sentences.get(mid, "") for mid in ev.mention_ids)
+    return (
+        ev.id, ev.event_type, ev.mode, ev.modality,
+        ev.time.value if ev.time else None,
+        ev.time.end if ev.time else None,
+        ev.time.precision if ev.time else None,
+        _bars(a.country for a in ev.sources),
+        _bars(a.country for a in ev.targets),
+        actors, place_text,
+        place.country if place else None,
+        place.lat if place else None,
+        place.lon if place else None,
+        ev.n_sources, ev.n_articles, ev.confidence, evidence,
+        json.dumps(to_dict(ev), ensure_ascii=False),
+    )
+
+
+def _chunks(items: Sequence[str], n: int) -> Iterator[Sequence[str]]:
+    for i in range(0, len(items), n):
+        yield items[i : i + n]

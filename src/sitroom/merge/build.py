@@ -1,0 +1,214 @@
+"""Turn a cluster of mentions into one Event (the consensus of its reports)."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from datetime import date
+
+from sitroom.merge.features import DATE_RANK, PLACE_RANK, date_interval
+from sitroom.records import (
+    MODALITIES,
+    Actor,
+    Article,
+    Event,
+    FieldValue,
+    Mention,
+    PlaceRef,
+    Statement,
+    TimeRef,
+)
+
+# Weight of one outlet's report in the noisy-OR confidence: a single source
+# never reaches certainty, independent sources add up quickly.
+SOURCE_WEIGHT = 0.6
+
+
+def event_id(mention_ids: Sequence[str]) -> str:
+    """``ev_`` + 12 hex of sha1 of the smallest member id: stable while that
+    mention stays in the cluster, whatever else joins or leaves."""
+    return "ev_" + hashlib.sha1(min(mention_ids).encode("utf-8")).hexdigest()[:12]
+
+
+def root_article(article_id: str, articles: Mapping[str, Article]) -> str:
+    """Follow ``duplicate_of`` to the original (cycle-safe)."""
+    seen = {article_id}
+    cur = article_id
+    while True:
+        art = articles.get(cur)
+        nxt = art.duplicate_of if art is not None else None
+        if not nxt or nxt in seen:
+            return cur
+        seen.add(nxt)
+        cur = nxt
+
+
+def outlet_key(article_id: str, articles: Mapping[str, Article]) -> str:
+    """Who independently reported it: the outlet of the original article.
+
+    A syndicated copy counts with its original (one source). Articles with no
+    outlet name count as their own source, keyed by the original's id.
+    """
+    root = root_article(article_id, articles)
+    art = articles.get(root)
+    name = (art.source if art is not None else "").strip().lower()
+    return name if name else "#" + root
+
+
+def best_quantity(values: list[FieldValue]) -> tuple[int | None, int | None, int | None]:
+    """(current best, min, max) of a report history.
+
+    The current best is the latest report's value, because casualty counts are
+    revised upward as bodies are found ("no casualties" -> 11 -> 34); when the
+    latest date has several reports, the highest one wins. Undated reports
+    count as the oldest.
+    """
+    nums = [(v.published or "", v.value) for v in values
+            if isinstance(v.value, int) and not isinstance(v.value, bool)]
+    if not nums:
+        return (None, None, None)
+    latest = max(p for p, _ in nums)
+    best = max(v for p, v in nums if p == latest)
+    allv = [v for _, v in nums]
+    return (best, min(allv), max(allv))
+
+
+def _actor_key(a: Actor) -> tuple[str, str, str]:
+    return (a.country or "", a.sector or "", (a.name or a.text).strip().lower())
+
+
+def _merge_actors(groups: list[list[Actor]]) -> list[Actor]:
+    """Union of actors deduplicated by (country, sector, name), most
+    supported first (support = number of mentions naming it)."""
+    support: Counter[tuple[str, str, str]] = Counter()
+    first: dict[tuple[str, str, str], Actor] = {}
+    for actors in groups:
+        keys = set()
+        for a in actors:
+            k = _actor_key(a)
+            first.setdefault(k, a)
+            keys.add(k)
+        support.update(keys)
+    order = sorted(support, key=lambda k: (-support[k], k))
+    return [first[k] for k in order]
+
+
+def _majority(values: list[str], prefer: Sequence[str] = ()) -> str:
+    """Most common value; ties go to the earliest in ``prefer``, then A-Z."""
+    if not values:
+        return ""
+    cnt = Counter(values)
+    rank = {v: i for i, v in enumerate(prefer)}
+    return min(cnt, key=lambda v: (-cnt[v], rank.get(v, len(rank)), v))
+
+
+def _pick_time(members: list[Mention], articles: Mapping[str, Article]) -> TimeRef | None:
+    """The most precise member time that agrees with most members.
+
+    Explicit expressions beat "reported" article dates. Among the most precise
+    candidates, the one whose date falls inside the most members' intervals
+    wins (then the earliest). When the best is a period (week, month ...), it
+    is narrowed to the intersection with the other explicit periods. With only
+    reported dates, the earliest wins: an event happens by its first report.
+    """
+    cands = [m for m in members if m.time is not None and m.time.value
+             and date_interval(m, articles) is not None]
+    if not cands:
+        times = [m.time for m in members if m.time is not None]
+        return min(times, key=lambda t: (DATE_RANK.get(t.precision, 9), t.value or "", t.text)) \
+            if times else None
+    ivs = [iv for m in members if (iv := date_interval(m, articles)) is not None]
+    best_rank = min(DATE_RANK.get(m.time.precision, 9) for m in cands if m.time)
+    top = [m for m in cands if m.time and DATE_RANK.get(m.time.precision, 9) == best_rank]
+
+    def support(m: Mention) -> int:
+        iv = date_interval(m, articles)
+        assert iv is not None
+        mid = (iv[0] + iv[1]) / 2 if best_rank == 0 else iv[0] + 0.5
+        return sum(1 for lo, hi in ivs if lo <= mid <= hi)
+
+    if top[0].time is not None and top[0].time.precision == "reported":
+        chosen = min(top, key=lambda m: (m.time.value if m.time else "", m.id))
+    else:
+        chosen = min(top, key=lambda m: (-support(m), m.time.value if m.time else "", m.id))
+    t = chosen.time
+    assert t is not None
+    if best_rank in (0, DATE_RANK["reported"]):
+        return t
+    # A period: intersect with the other explicit periods' bounds.
+    explicit = [iv for m in cands if m.time and m.time.precision != "reported"
+                and (iv := date_interval(m, articles)) is not None]
+    lo = max(iv[0] for iv in explicit) + 0.5
+    hi = min(iv[1] for iv in explicit) - 0.5
+    if lo > hi:
+        return t
+    start, end = date.fromordinal(int(lo)).isoformat(), date.fromordinal(int(hi)).isoformat()
+    return TimeRef(text=t.text, value=start, end=end, precision=t.precision, evidence=t.evidence)
+
+
+def _pick_place(members: list[Mention]) -> PlaceRef | None:
+    """Most precise place (site > city > province > country); ties go to the
+    place most members name, then alphabetical."""
+    places = [m.place for m in members if m.place is not None]
+    if not places:
+        return None
+
+    def key(p: PlaceRef) -> tuple[str, str, int]:
+        return (p.name or p.text, p.country or "", p.geonameid or 0)
+
+    cnt = Counter(key(p) for p in places)
+    return min(places, key=lambda p: (PLACE_RANK.get(p.precision, 4), -cnt[key(p)], key(p)))
+
+
+def _confidence(members: list[Mention], articles: Mapping[str, Article]) -> float:
+    """Noisy-OR over independent outlets of their best member confidence."""
+    per_outlet: dict[str, float] = {}
+    for m in members:
+        k = outlet_key(m.article_id, articles)
+        c = min(1.0, max(0.0, float(m.confidence)))
+        per_outlet[k] = max(per_outlet.get(k, 0.0), c)
+    miss = 1.0
+    for c in per_outlet.values():
+        miss *= 1.0 - SOURCE_WEIGHT * c
+    return round(1.0 - miss, 4)
+
+
+def build_event(members: Sequence[Mention], articles: Mapping[str, Article],
+                eid: str | None = None) -> Event:
+    """Consensus Event of a cluster of mentions (``eid`` overrides the id)."""
+    ms = sorted(members, key=lambda m: m.id)
+    ids = [m.id for m in ms]
+    art_ids = sorted({m.article_id for m in ms})
+    modes = [m.mode for m in ms if m.mode]
+    quantities: dict[str, list[FieldValue]] = {}
+    for m in ms:
+        art = articles.get(m.article_id)
+        for q in m.quantities:
+            quantities.setdefault(q.kind, []).append(FieldValue(
+                value=q.value, article_id=m.article_id,
+                source=art.source if art is not None else "",
+                published=art.published if art is not None else None,
+                mention_id=m.id))
+    for kind in quantities:
+        quantities[kind].sort(key=lambda v: (v.published or "", v.article_id, v.mention_id))
+    statements: list[Statement] = [s for m in ms for s in m.statements]
+    rep = min(ms, key=lambda m: (-m.confidence, m.id))
+    return Event(
+        id=eid or event_id(ids),
+        event_type=_majority([m.event_type for m in ms]),
+        mode=_majority(modes),
+        sources=_merge_actors([m.sources for m in ms]),
+        targets=_merge_actors([m.targets for m in ms]),
+        time=_pick_time(ms, articles),
+        place=_pick_place(ms),
+        modality=_majority([m.modality for m in ms], prefer=MODALITIES),
+        mention_ids=ids,
+        article_ids=art_ids,
+        n_sources=len({outlet_key(a, articles) for a in art_ids}),
+        n_articles=len(art_ids),
+        confidence=_confidence(ms, articles),
+        quantities=dict(sorted(quantities.items())),
+        statements=statements,
+        summary=(rep.sentence.text.strip() if rep.sentence else ""),
+    )

@@ -1,0 +1,292 @@
+"""Per-mention features used by event coreference, and the pairwise rule.
+
+Everything a merge decision needs is computed once per mention (``Feat``) so
+the clustering loop only does cheap set and arithmetic operations.
+
+Dates become *padded intervals* of day ordinals. Two dates are compatible
+exactly when their padded intervals overlap, so the tolerance lives in the
+padding:
+
+* ``day``: ``[d - 0.5, d + 0.5]`` -- two day dates overlap when at most one
+  day apart (the same strike is "Tuesday" in Washington and "Wednesday" in
+  Baghdad);
+* ``week``/``month``/``season``/``year``/``decade``: the whole period plus
+  the same half-day pad, so a month contains its days;
+* ``reported`` (the article date stands in for the event date):
+  ``[r - 3, r + 0.5]`` -- news reports an event up to about three days after
+  it happens, hardly ever before; two reported dates then overlap when at
+  most ~3 days apart, and a reported date covers an explicit date from
+  three days before to one day after it;
+* ``unknown`` (or a "reported" date taken from an article whose own date was
+  only guessed): no interval, compatible with anything.
+
+Because one-dimensional intervals have the Helly property (pairwise
+overlapping <=> a common point exists), a cluster only has to keep the
+intersection of its members' intervals to check a newcomer against *every*
+member at once.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sitroom.records import Article, Mention
+
+PAD = 0.5
+REPORTED_BEFORE = 3.0   # an event is reported up to ~3 days after it happened
+NEAR_KM = 100.0         # city/site places closer than this can be the same event
+PROVINCE_KM = 300.0
+
+PLACE_RANK: dict[str, int] = {"site": 0, "city": 1, "province": 2, "country": 3, "unknown": 4}
+DATE_RANK: dict[str, int] = {
+    "day": 0, "week": 1, "month": 2, "season": 3, "year": 4, "decade": 5,
+    "reported": 6, "unknown": 7,
+}
+
+# Modalities that describe something that happened; historical mentions are
+# merged with asserted ones only when their (explicit) dates agree.
+REAL = frozenset({"asserted", "historical"})
+
+_STOP = frozenset("""
+a about above after again against all also am an and any are as at be because been before being
+below between both but by can could did do does doing down during each few for from further had has
+have having he her here hers him his how i if in into is it its itself just me more most my no nor
+not now of off on once only or other our out over own same she should so some such than that the
+their them then there these they this those through to too under until up very was we were what
+when where which while who whom why will with would you your
+said says say saying told tells according reported reports report officials official statement
+news agency spokesman spokeswoman spokesperson added late early week day today yesterday tuesday
+wednesday thursday friday saturday sunday monday year years month months new one two three
+""".split())
+_TOKEN = re.compile(r"[a-z][a-z\-]{2,}")
+
+
+def stem(word: str) -> str:
+    """Crude suffix stripping so "attacks"/"attacked"/"attacking" match.
+
+    Merge only sees evidence text, not spaCy tokens; a light stemmer is a
+    good-enough lemma stand-in for word overlap and costs nothing."""
+    for suf in ("ations", "ation", "ings", "ing", "ied", "ies", "ed", "es", "s"):
+        if word.endswith(suf) and len(word) - len(suf) >= 3:
+            return word[: -len(suf)]
+    return word
+
+
+def tokens(text: str) -> frozenset[str]:
+    """Content-word stems of a text (lower-cased, stopwords removed)."""
+    return frozenset(stem(t) for t in _TOKEN.findall(text.lower()) if t not in _STOP)
+
+
+def _parse(iso: str | None) -> date | None:
+    if not iso:
+        return None
+    try:
+        return date.fromisoformat(iso[:10])
+    except ValueError:
+        # Tolerate "YYYY-MM" and "YYYY" values from coarse resolvers.
+        parts = iso.split("-")
+        try:
+            y = int(parts[0])
+            m = int(parts[1]) if len(parts) > 1 and parts[1] else 1
+            return date(y, m, 1)
+        except (ValueError, IndexError):
+            return None
+
+
+def _period_end(start: date, precision: str) -> date:
+    """Last day of a coarse period when the resolver gave no end."""
+    if precision == "week":
+        return start + timedelta(days=6)
+    if precision == "month":
+        nxt = date(start.year + (start.month == 12), start.month % 12 + 1, 1)
+        return nxt - timedelta(days=1)
+    if precision == "season":
+        return start + timedelta(days=91)
+    if precision == "year":
+        return date(start.year, 12, 31)
+    if precision == "decade":
+        return date(start.year - start.year % 10 + 9, 12, 31)
+    return start
+
+
+def date_interval(mention: Mention, articles: Mapping[str, Article]) -> tuple[float, float] | None:
+    """Padded ordinal interval of a mention's time, or None when unknown.
+
+    A historical mention only counts as dated when its date is explicit: a
+    "reported" date for a background event (the 1953 coup) is the article's
+    date, not the event's, so it must not pull the mention into today's news.
+    """
+    t = mention.time
+    if t is None or t.precision in ("unknown", "") or t.value is None:
+        return None
+    start = _parse(t.value)
+    if start is None:
+        return None
+    if t.precision == "reported":
+        if mention.modality == "historical":
+            return None
+        art = articles.get(mention.article_id)
+        if art is not None and art.date_precision == "unknown":
+            return None
+        o = start.toordinal()
+        return (o - REPORTED_BEFORE, o + PAD)
+    if t.precision == "day":
+        o = start.toordinal()
+        return (o - PAD, o + PAD)
+    end = _parse(t.end) if t.end else None
+    if end is None or end < start:
+        end = _period_end(start, t.precision)
+    return (start.toordinal() - PAD, end.toordinal() + PAD)
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in km."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
+
+
+@dataclass(frozen=True)
+class PlaceKey:
+    """The parts of a PlaceRef that matter for compatibility (hashable)."""
+
+    country: str | None
+    admin1: str
+    lat: float | None
+    lon: float | None
+    rank: int          # PLACE_RANK
+
+    @property
+    def point(self) -> bool:
+        return self.rank <= 1 and self.lat is not None and self.lon is not None
+
+
+def places_compatible(a: PlaceKey, b: PlaceKey) -> bool:
+    """Within ~100 km for city/site pairs; same country otherwise."""
+    if a.country and b.country and a.country != b.country:
+        return False
+    if a.point and b.point:
+        assert a.lat is not None and a.lon is not None and b.lat is not None and b.lon is not None
+        return haversine_km(a.lat, a.lon, b.lat, b.lon) <= NEAR_KM
+    if a.rank == 2 and b.rank <= 2 and a.admin1 and b.admin1:
+        # Province vs province/city: a place cannot sit in two provinces.
+        return a.admin1.lower() == b.admin1.lower()
+    if b.rank == 2 and a.rank <= 2 and a.admin1 and b.admin1:
+        return a.admin1.lower() == b.admin1.lower()
+    return True
+
+
+def place_score(a: PlaceKey, b: PlaceKey) -> float:
+    """Positive evidence from places (0 when either is unknown)."""
+    if a.rank >= 4 or b.rank >= 4:
+        return 0.0
+    if a.point and b.point:
+        assert a.lat is not None and a.lon is not None and b.lat is not None and b.lon is not None
+        d = haversine_km(a.lat, a.lon, b.lat, b.lon)
+        return max(0.0, 1.0 - 0.5 * d / NEAR_KM)
+    if a.admin1 and b.admin1 and a.admin1.lower() == b.admin1.lower():
+        return 0.5
+    if a.country and a.country == b.country:
+        return 0.3
+    return 0.0
+
+
+def _countries(actors: list) -> frozenset[str]:
+    return frozenset(a.country for a in actors if a.country)
+
+
+@dataclass
+class Feat:
+    """Everything the clusterer needs to know about one mention."""
+
+    idx: int
+    id: str
+    article_id: str
+    event_type: str
+    mode: str
+    modality: str
+    interval: tuple[float, float] | None
+    day: float | None          # day-precision ordinal, for closeness scoring
+    src: frozenset[str]
+    tgt: frozenset[str]
+    place: PlaceKey | None
+    words: frozenset[str]
+    trig: frozenset[str]
+
+    @property
+    def mclass(self) -> str:
+        """Modality class: asserted and historical describe real events."""
+        return "real" if self.modality in REAL else self.modality
+
+
+def featurize(idx: int, m: Mention, articles: Mapping[str, Article]) -> Feat:
+    """Compute a mention's merge features once."""
+    p = m.place
+    pk: PlaceKey | None = None
+    if p is not None and (p.country or p.lat is not None):
+        rank = PLACE_RANK.get(p.precision, 4)
+        if rank == 4 and p.country:
+            rank = 3
+        pk = PlaceKey(p.country, p.admin1 or "", p.lat, p.lon, rank)
+    trig = m.trigger.text if m.trigger else ""
+    sent = m.sentence.text if m.sentence else ""
+    iv = date_interval(m, articles)
+    day = None
+    if iv is not None and m.time is not None and m.time.precision == "day":
+        day = (iv[0] + iv[1]) / 2
+    return Feat(
+        idx=idx, id=m.id, article_id=m.article_id, event_type=m.event_type,
+        mode=m.mode or "", modality=m.modality or "asserted", interval=iv, day=day,
+        src=_countries(m.sources), tgt=_countries(m.targets), place=pk,
+        words=tokens(trig + " " + sent), trig=tokens(trig),
+    )
+
+
+def intervals_overlap(a: tuple[float, float] | None, b: tuple[float, float] | None) -> bool:
+    """Padded intervals overlap (unknown overlaps everything)."""
+    if a is None or b is None:
+        return True
+    return a[0] <= b[1] and b[0] <= a[1]
+
+
+def modality_compatible(a: str, b: str) -> bool:
+    """Asserted/historical merge together; negated, hypothetical and future
+    mentions only merge with their own kind (future+future is the same
+    threat repeated), never with something that happened."""
+    ca = "real" if a in REAL else a
+    cb = "real" if b in REAL else b
+    return ca == cb
+
+
+def feats_compatible(a: Feat, b: Feat) -> bool:
+    """The pairwise rule (see ``mentions_compatible``)."""
+    if a.event_type != b.event_type:
+        return False
+    if a.mode and b.mode and a.mode != b.mode:
+        return False
+    if not modality_compatible(a.modality, b.modality):
+        return False
+    # A historical mention needs a known date that agrees.
+    if (a.modality == "historical" or b.modality == "historical") and (
+        a.interval is None or b.interval is None
+    ):
+        return False
+    if not intervals_overlap(a.interval, b.interval):
+        return False
+    if a.src and b.src and not (a.src & b.src):
+        return False
+    if a.tgt and b.tgt and not (a.tgt & b.tgt):
+        return False
+    return not (a.place is not None and b.place is not None
+                and not places_compatible(a.place, b.place))
+
+
+def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    if not a or not b:
+        return 0.0
+    return len(a & b) / len(a | b)
