@@ -9,7 +9,10 @@ the first version seen (MinHash over word shingles, LSH for sub-linear lookup).
 from __future__ import annotations
 
 import re
+import zlib
+from typing import Any
 
+import numpy as np
 from datasketch import MinHash, MinHashLSH
 
 from sitroom.records import Article
@@ -17,12 +20,30 @@ from sitroom.records import Article
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
-def shingles(text: str, k: int = 3) -> set[bytes]:
-    """Lower-cased word k-grams; punctuation and spacing changes don't matter."""
-    words = _WORD.findall(text.lower())
-    if len(words) < k:
-        return {" ".join(words).encode("utf-8")} if words else set()
-    return {" ".join(words[i:i + k]).encode("utf-8") for i in range(len(words) - k + 1)}
+_MIX = (0x9E3779B1, 0x85EBCA77, 0xC2B2AE3D, 0x27D4EB2F, 0x165667B1)
+
+
+def shingle_hashes(text: str, k: int = 3) -> np.ndarray:
+    """Distinct 32-bit hashes of lower-cased word k-grams.
+
+    Words are hashed once (crc32, deterministic across processes) and combined
+    arithmetically, which is much faster than hashing every k-gram string;
+    punctuation and spacing changes don't matter.
+    """
+    return _hash_words(_WORD.findall(text.lower()), k)
+
+
+def _hash_words(words: list[str], k: int) -> np.ndarray:
+    wh = np.fromiter((zlib.crc32(w.encode("utf-8")) for w in words), dtype=np.uint64,
+                     count=len(words))
+    if len(wh) == 0:
+        return wh
+    k = max(1, min(k, len(wh), len(_MIX)))
+    n = len(wh) - k + 1
+    acc = np.zeros(n, dtype=np.uint64)
+    for j in range(k):
+        acc = acc * np.uint64(_MIX[j]) + wh[j:j + n]  # wraps mod 2**64 by design
+    return np.unique((acc ^ (acc >> np.uint64(29))) & np.uint64(0xFFFFFFFF))
 
 
 class NearDuplicateIndex:
@@ -43,6 +64,12 @@ class NearDuplicateIndex:
         # LSH at a slightly lower threshold catches borderline candidates,
         # which are then checked against the real threshold.
         self._lsh = MinHashLSH(threshold=max(0.05, threshold - 0.1), num_perm=num_perm)
+        proto = MinHash(num_perm=num_perm, seed=seed)
+        # Reusing the permutations saves regenerating them per article;
+        # datasketch >= 2 also wants their scheme named.
+        self._mh_kw: dict[str, Any] = {"permutations": proto.permutations}
+        if getattr(proto, "scheme", None) is not None:
+            self._mh_kw["scheme"] = proto.scheme
         self._sigs: dict[str, MinHash] = {}
         self._order: dict[str, int] = {}
         self._root: dict[str, str] = {}
@@ -54,8 +81,12 @@ class NearDuplicateIndex:
         return article_id in self._sigs
 
     def minhash(self, text: str) -> MinHash:
-        m = MinHash(num_perm=self.num_perm, seed=self.seed)
-        m.update_batch(sorted(shingles(text, self.shingle)))
+        """MinHash signature of the text's word shingles."""
+        return self._minhash(_WORD.findall(text.lower()))
+
+    def _minhash(self, words: list[str]) -> MinHash:
+        m = MinHash(num_perm=self.num_perm, seed=self.seed, hashfunc=int, **self._mh_kw)
+        m.update_batch(_hash_words(words, self.shingle).tolist())
         return m
 
     def similarity(self, a: str, b: str) -> float:
@@ -72,9 +103,10 @@ class NearDuplicateIndex:
         """
         if article.id in self._sigs:
             return None
-        if len(_WORD.findall(article.text)) < self.min_words:
+        words = _WORD.findall(article.text.lower())
+        if len(words) < self.min_words:
             return None
-        m = self.minhash(article.text)
+        m = self._minhash(words)
         best: str | None = None
         best_key: tuple[float, int] = (-1.0, 0)
         for cand in self._lsh.query(m):

@@ -41,6 +41,7 @@ _HTML_TAG = re.compile(
     r"table|header|nav|script|style|link|br|ul|li|a)\b",
     re.I,
 )
+_JSON_START = re.compile(r'^(?:\{\s*(?:"|\}|$)|\[\s*(?:\{|\]|$))', re.M)
 _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF8, "utf-8"),
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -108,13 +109,12 @@ def detect_format(path: Path, head: bytes) -> str:
     enc = bom_encoding(head) or "utf-8"
     text = head.decode(enc, errors="replace").lstrip("\ufeff \t\r\n")
     low = text[:4096].lower()
-    if text.startswith("{") or text.startswith("["):
-        # JSON lines (or a JSON array / pretty-printed object of records).
-        first = text.split("\n", 1)[0].strip()
-        if first.startswith("{") or first in ("[", "[{") or first.startswith("[{"):
-            return "jsonl"
-        if name.endswith((".json", ".jsonl", ".ndjson")):
-            return "jsonl"
+    # JSON lines (or a JSON array / pretty-printed object of records); prose that
+    # merely starts with a brace is not JSON.
+    if text.startswith(("{", "[")) and (
+        _JSON_START.match(text) or name.endswith((".json", ".jsonl", ".ndjson"))
+    ):
+        return "jsonl"
     if text.startswith("<"):
         start = head.lstrip(b"\xef\xbb\xbf \t\r\n")[:2048]
         if start.startswith(b"<?xml") or start.startswith(b"<!--") or _FEED_ROOT.match(start):
@@ -131,6 +131,10 @@ def detect_format(path: Path, head: bytes) -> str:
             return "html"
     if name.endswith((".html", ".htm")) and _HTML_TAG.search(text[:4096]):
         return "html"
+    if name.endswith((".jsonl", ".ndjson")) and any(
+        _JSON_START.match(line.strip()) for line in text.split("\n")[:20]
+    ):
+        return "jsonl"  # JSONL whose first line is broken
     return "text"
 
 

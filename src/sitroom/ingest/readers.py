@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import os
 import re
 from collections.abc import Iterable, Iterator
@@ -45,8 +46,9 @@ _SOURCE_KEYS = ("source", "outlet", "publisher", "sitename", "site_name", "domai
 
 
 def fmt_mb(n: float) -> str:
-    """Human size in decimal megabytes, e.g. ``52.4 MB``."""
-    return f"{n / 1e6:.1f} MB" if n % 1_000_000 else f"{n / 1e6:.0f} MB"
+    """Human size in decimal units, e.g. ``52.4 MB`` / ``20 MB`` / ``60.0 kB``."""
+    unit, div = ("MB", 1e6) if n >= 1e6 else ("kB", 1e3)
+    return f"{n / div:.0f} {unit}" if n % div == 0 else f"{n / div:.1f} {unit}"
 
 
 def clean_text(text: str) -> str:
@@ -123,6 +125,26 @@ def _mtime_date(path: Path) -> str | None:
         return None
 
 
+_PATH_DATE = re.compile(
+    r"(?<!\d)((?:19|20)\d{2})([-_./]?)(0[1-9]|1[0-2])\2(0[1-9]|[12]\d|3[01])(?!\d)"
+)
+
+
+def path_date(path: Path) -> str | None:
+    """A date written in the file name or its two parent folders (``2011-02-01/12.txt``).
+
+    Corpora are often filed by publication day; that is the file's own date,
+    so it beats a batch-wide default. The nearest component wins.
+    """
+    for part in (path.name, path.parent.name, path.parent.parent.name):
+        m = _PATH_DATE.search(part)
+        if m:
+            nd = normalize_date(f"{m.group(1)}-{m.group(3)}-{m.group(4)}")
+            if nd is not None:
+                return nd[0]
+    return None
+
+
 class _Ctx:
     """Per-file reading context: origin naming and the fallback date rule."""
 
@@ -135,7 +157,10 @@ class _Ctx:
         return f"{self.origin}#{n}"
 
     def fallback_date(self) -> tuple[str | None, str]:
-        """default_date as a stated day; else file mtime, honestly marked unknown."""
+        """A date in the path, or default_date, as a stated day; else mtime, marked unknown."""
+        from_path = path_date(self.path)
+        if from_path:
+            return from_path, "day"
         if self.default_date:
             return self.default_date, "day"
         return _mtime_date(self.path), "unknown"
@@ -182,10 +207,9 @@ def read_text(text: str, ctx: _Ctx) -> Iterator[Item]:
     if not title:
         first = _first_line(body)
         title = first if _looks_like_headline(first) else ""
+    published, precision = ctx.fallback_date()
     if hdr.published:
         published, precision = hdr.published, hdr.date_precision
-    else:
-        published, precision = ctx.fallback_date()
     yield Article.make(
         body, title=title, source=hdr.source, url=hdr.url, published=published,
         date_precision=precision, origin=ctx.origin, fmt="text",
@@ -233,6 +257,14 @@ def _meta_fallbacks(markup: str) -> dict[str, str]:
     return out
 
 
+def _quiet_trafilatura() -> None:
+    """trafilatura logs a WARNING for every page it cannot extract; we report those
+    as IngestFailures instead, so its chatter is muted unless someone configured it."""
+    log = logging.getLogger("trafilatura")
+    if log.level == logging.NOTSET:
+        log.setLevel(logging.ERROR)
+
+
 def html_article(
     markup: str, origin: str, fmt: str, url: str = "",
     fallback: tuple[str | None, str] = (None, "unknown"),
@@ -240,6 +272,7 @@ def html_article(
     """Main text and metadata of one HTML page (offline: trafilatura never fetches here)."""
     import trafilatura
 
+    _quiet_trafilatura()
     doc = None
     with contextlib.suppress(Exception):
         doc = trafilatura.bare_extraction(
@@ -296,10 +329,12 @@ def read_feed(data: bytes, ctx: _Ctx) -> Iterator[Item]:
 
     parsed = feedparser.parse(data)
     entries = list(parsed.get("entries") or [])
-    if not entries:
-        if parsed.get("bozo"):
-            exc = parsed.get("bozo_exception")
-            msg = " ".join(str(exc).split())[:160] if exc else "malformed XML"
+    exc = parsed.get("bozo_exception") if parsed.get("bozo") else None
+    msg = _feed_error(exc)
+    # A broken feed often yields one hollow entry; only entries with content count.
+    usable = [e for e in entries if e.get("title") or e.get("summary") or e.get("content")]
+    if not usable:
+        if exc is not None:
             yield IngestFailure(ctx.origin, f"invalid feed: {msg}")
         else:
             yield IngestFailure(ctx.origin, "feed has no items")
@@ -308,10 +343,23 @@ def read_feed(data: bytes, ctx: _Ctx) -> Iterator[Item]:
     feed_title = html_to_text(_as_str(feed.get("title")))
     feed_link = _as_str(feed.get("link"))
     for n, entry in enumerate(entries, 1):
+        if not any(entry is u for u in usable):
+            continue
         try:
             yield _feed_entry(entry, ctx, n, feed_title, feed_link)
         except Exception as e:  # one bad item must not lose the rest
             yield IngestFailure(ctx.rec(n), f"feed item {n}: {type(e).__name__}: {e}")
+    if exc is not None and "SAX" in type(exc).__name__:
+        # Truncated XML: the items before the break are kept, the file is still reported.
+        yield IngestFailure(ctx.origin, f"invalid feed: {msg} ({len(usable)} items recovered)")
+
+
+def _feed_error(exc: object) -> str:
+    if exc is None:
+        return "malformed XML"
+    text = " ".join(str(exc).split())
+    text = re.sub(r"^<unknown>:\d+:\d+:\s*", "", text)
+    return text[:160] or type(exc).__name__
 
 
 def _feed_entry(entry: Any, ctx: _Ctx, n: int, feed_title: str, feed_link: str) -> Item:
@@ -388,12 +436,15 @@ def record_article(obj: Any, origin: str, where: str, ctx: _Ctx) -> Item:
 def read_jsonl(text: str, ctx: _Ctx) -> Iterator[Item]:
     """JSON Lines; also a JSON array of records or one (pretty-printed) object."""
     stripped = text.strip()
-    if stripped.startswith(("[", "{")) and "\n" in stripped:
+    if stripped.startswith("[") or (stripped.startswith("{") and "\n" in stripped):
         try:
             whole = json.loads(stripped)
         except (json.JSONDecodeError, RecursionError):
             whole = None
         if isinstance(whole, list):
+            if whole and not any(isinstance(o, dict) for o in whole):
+                yield IngestFailure(ctx.origin, "JSON array holds no records (no objects)")
+                return
             for n, obj in enumerate(whole, 1):
                 yield record_article(obj, ctx.rec(n), f"JSON record {n}", ctx)
             if not whole:
@@ -431,15 +482,21 @@ def _charset(ctype: str) -> str | None:
     return m.group(1).lower() if m else None
 
 
-def read_warc(path: Path, ctx: _Ctx) -> Iterator[Item]:
-    """WARC/WARC.gz: HTML ``response`` and ``resource`` records through the HTML reader."""
+def read_warc(path: Path, ctx: _Ctx, max_bytes: int = 20_000_000) -> Iterator[Item]:
+    """WARC/WARC.gz: HTML ``response`` and ``resource`` records through the HTML reader.
+
+    A crawl is a container of many pages, so the size limit applies to each
+    record, not to the file: a multi-GB WARC streams record by record.
+    """
     from warcio.archiveiterator import ArchiveIterator
 
-    found = 0
+    found = typed = 0
     n = 0
     try:
         with open(path, "rb") as fh:
             for n, rec in enumerate(ArchiveIterator(fh), 1):  # noqa: B007 - n used after loop
+                if rec.rec_type:
+                    typed += 1
                 if rec.rec_type == "response":
                     if rec.http_headers is None:
                         continue
@@ -451,7 +508,18 @@ def read_warc(path: Path, ctx: _Ctx) -> Iterator[Item]:
                     ctype = rec.rec_headers.get_header("Content-Type") or ""
                 else:
                     continue
-                payload = rec.content_stream().read()
+                declared = rec.rec_headers.get_header("Content-Length") or "0"
+                if declared.isdigit() and int(declared) > max_bytes:
+                    found += 1
+                    yield IngestFailure(ctx.rec(n), f"WARC record {n} too large "
+                                        f"({fmt_mb(int(declared))} > {fmt_mb(max_bytes)})")
+                    continue
+                payload = rec.content_stream().read(max_bytes + 1)
+                missing = getattr(rec.raw_stream, "limit", 0)
+                if isinstance(missing, int) and missing > 0:
+                    found += 1
+                    yield IngestFailure(ctx.rec(n), f"truncated WARC record {n} ({missing} bytes missing)")
+                    continue
                 # Missing content type: sniff the payload.
                 if not ctype.lower().startswith(_HTML_CT) and (
                     ctype or detect_format(Path("x.html"), payload[:HEAD_BYTES]) != "html"
@@ -476,7 +544,9 @@ def read_warc(path: Path, ctx: _Ctx) -> Iterator[Item]:
         yield IngestFailure(ctx.origin if n == 0 else ctx.rec(n + 1),
                             f"invalid WARC: {type(e).__name__}: {msg}")
         return
-    if not found:
+    if n and not typed:
+        yield IngestFailure(ctx.origin, "invalid WARC: no record has a WARC-Type")
+    elif not found:
         yield IngestFailure(ctx.origin, "WARC file has no HTML records")
 
 
@@ -495,17 +565,21 @@ def _read_path(path: Path, ctx: _Ctx, max_bytes: int) -> Iterator[Item]:
     if not path.is_file():
         yield IngestFailure(ctx.origin, "not a regular file")
         return
-    if st.st_size > max_bytes:
-        yield IngestFailure(ctx.origin, f"file too large ({fmt_mb(st.st_size)} > {fmt_mb(max_bytes)})")
-        return
     if st.st_size == 0:
         yield IngestFailure(ctx.origin, "empty file")
         return
-    with open(path, "rb") as fh:
-        head = fh.read(HEAD_BYTES)
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(HEAD_BYTES)
+    except OSError as e:
+        yield IngestFailure(ctx.origin, f"cannot read: {e.strerror or e}")
+        return
     fmt = detect_format(path, head)
     if fmt == "warc":
-        yield from read_warc(path, ctx)
+        yield from read_warc(path, ctx, max_bytes)
+        return
+    if st.st_size > max_bytes:
+        yield IngestFailure(ctx.origin, f"file too large ({fmt_mb(st.st_size)} > {fmt_mb(max_bytes)})")
         return
     if fmt == "binary":
         kind = binary_kind(head)

@@ -125,8 +125,10 @@ def _pick_time(members: list[Mention], articles: Mapping[str, Article]) -> TimeR
     def support(m: Mention) -> int:
         iv = date_interval(m, articles)
         assert iv is not None
-        mid = (iv[0] + iv[1]) / 2 if best_rank == 0 else iv[0] + 0.5
-        return sum(1 for lo, hi in ivs if lo <= mid <= hi)
+        if best_rank == 0:   # a day: members whose interval holds that day
+            mid = (iv[0] + iv[1]) / 2
+            return sum(1 for lo, hi in ivs if lo <= mid <= hi)
+        return sum(1 for lo, hi in ivs if lo < iv[1] and iv[0] < hi)
 
     if top[0].time is not None and top[0].time.precision == "reported":
         chosen = min(top, key=lambda m: (m.time.value if m.time else "", m.id))

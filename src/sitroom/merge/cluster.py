@@ -7,9 +7,10 @@ Method (one pass per event type):
    ones -- so the result does not depend on input order, and clusters are
    seeded by the most informative reports.
 2. Each mention looks up candidate clusters through an index: dated mentions
-   by week buckets of their interval, undated mentions by shared anchors
-   (same article, a source/target country, the place country). This keeps the
-   work near O(n log n) per type instead of all pairs.
+   by week buckets of their interval (year buckets for wide periods), undated
+   mentions by shared anchors (same article, a source/target country, the
+   place country, a trigger stem; capped). This keeps the work near
+   O(n log n) per type instead of all pairs.
 3. A candidate must accept the mention under the pairwise rule against the
    cluster's *consensus* (interval intersection, every distinct actor-country
    set, every distinct place, its mode and modality), which equals checking
@@ -33,7 +34,8 @@ from sitroom.merge.features import (
 )
 
 BUCKET_DAYS = 7
-MAX_BUCKETS = 20          # wider intervals go into a shared "wide" list
+MAX_BUCKETS = 20          # wider intervals are indexed by year buckets instead
+YEAR_DAYS = 365
 MAX_CANDIDATES = 3000     # cap for undated lookups through common anchors
 THRESHOLD_DATED = 1.1
 THRESHOLD_UNDATED = 1.3
@@ -46,8 +48,6 @@ class Cluster:
     key: int
     members: list[int] = field(default_factory=list)
     interval: tuple[float, float] | None = None
-    n_undated: int = 0
-    has_historical: bool = False
     mclass: str = ""
     mode: str = ""
     src_sets: set[frozenset[str]] = field(default_factory=set)
@@ -66,9 +66,7 @@ class Cluster:
             return False
         if self.mode and f.mode and self.mode != f.mode:
             return False
-        if f.modality == "historical" and (f.interval is None or self.n_undated):
-            return False
-        if f.interval is None and self.has_historical:
+        if f.modality == "historical" and f.interval is None:
             return False
         if f.interval is not None and self.interval is not None:
             lo, hi = self.interval
@@ -118,15 +116,11 @@ class Cluster:
             self.mclass = f.mclass
         if f.mode:
             self.mode = f.mode
-        if f.interval is None:
-            self.n_undated += 1
-        elif self.interval is None:
+        if f.interval is not None and self.interval is None:
             self.interval = f.interval
-        else:
+        elif f.interval is not None and self.interval is not None:
             self.interval = (max(self.interval[0], f.interval[0]),
                              min(self.interval[1], f.interval[1]))
-        if f.modality == "historical":
-            self.has_historical = True
         if f.src:
             self.src_sets.add(f.src)
             self.src.update(f.src)
@@ -142,31 +136,38 @@ class Cluster:
         self.articles.add(f.article_id)
 
 
-def _buckets(iv: tuple[float, float]) -> range:
-    return range(int(iv[0] // BUCKET_DAYS), int(iv[1] // BUCKET_DAYS) + 1)
+def _buckets(iv: tuple[float, float], size: int = BUCKET_DAYS) -> range:
+    return range(int(iv[0] // size), int(iv[1] // size) + 1)
 
 
 def _anchors(f: Feat) -> list[tuple[str, str]]:
     out = [("a", f.article_id)]
     out += [("s", c) for c in sorted(f.src)]
     out += [("t", c) for c in sorted(f.tgt)]
+    out += [("g", w) for w in sorted(f.trig)]
     if f.place is not None and f.place.country:
         out.append(("p", f.place.country))
     return out
 
 
 def _order_key(f: Feat) -> tuple[int, float, str]:
+    """Explicit narrow dates first, then article dates, wide periods, undated.
+
+    Informative mentions seed the clusters; vaguer ones then join the best
+    seeded cluster instead of seeding weak clusters of their own.
+    """
     if f.interval is None:
-        return (2, 0.0, f.id)
-    wide = (f.interval[1] - f.interval[0]) > BUCKET_DAYS * MAX_BUCKETS
-    return (1 if wide else 0, f.interval[0], f.id)
+        return (3, 0.0, f.id)
+    if (f.interval[1] - f.interval[0]) > BUCKET_DAYS * MAX_BUCKETS:
+        return (2, f.interval[0], f.id)
+    return (1 if f.reported else 0, f.interval[0], f.id)
 
 
 def cluster_block(feats: list[Feat]) -> list[list[int]]:
     """Cluster one event-type block; returns member feature indices per cluster."""
     clusters: list[Cluster] = []
     by_bucket: dict[int, list[int]] = {}
-    wide: list[int] = []
+    by_year: dict[int, list[int]] = {}    # clusters with wide intervals
     anchor_index: dict[tuple[str, str], list[int]] | None = None
     by_idx = {f.idx: f for f in feats}
 
@@ -175,11 +176,11 @@ def cluster_block(feats: list[Feat]) -> list[list[int]]:
         if iv is None:
             return
         rng = _buckets(iv)
+        index = by_bucket
         if len(rng) > MAX_BUCKETS:
-            wide.append(ci)
-            return
+            rng, index = _buckets(iv, YEAR_DAYS), by_year
         for b in rng:
-            by_bucket.setdefault(b, []).append(ci)
+            index.setdefault(b, []).append(ci)
 
     def register_anchors(ci: int, f: Feat) -> None:
         assert anchor_index is not None
@@ -188,37 +189,48 @@ def cluster_block(feats: list[Feat]) -> list[list[int]]:
             if not lst or lst[-1] != ci:
                 lst.append(ci)
 
-    for f in sorted(feats, key=_order_key):
+    def ensure_anchor_index() -> dict[tuple[str, str], list[int]]:
+        nonlocal anchor_index
+        if anchor_index is None:
+            # First undated lookup: index every cluster by its members' anchors.
+            anchor_index = {}
+            for ci, c in enumerate(clusters):
+                for i in c.members:
+                    register_anchors(ci, by_idx[i])
+        return anchor_index
+
+    def candidates(f: Feat) -> set[int]:
         cands: set[int] = set()
         if f.interval is not None:
-            rng = _buckets(f.interval)
-            for b in rng:
+            for b in _buckets(f.interval):
                 cands.update(by_bucket.get(b, ()))
-            cands.update(wide)
-            threshold = THRESHOLD_DATED
-        else:
-            if anchor_index is None:
-                # First undated mention: index every cluster by its anchors.
-                anchor_index = {}
-                for ci, c in enumerate(clusters):
-                    for i in c.members:
-                        register_anchors(ci, by_idx[i])
-            same = anchor_index.get(("a", f.article_id), [])
-            cands.update(same)
-            for a in _anchors(f)[1:]:
-                lst = anchor_index.get(a, [])
-                if len(cands) + len(lst) > MAX_CANDIDATES:
-                    lst = lst[-(MAX_CANDIDATES - len(cands)):] if len(cands) < MAX_CANDIDATES else []
-                cands.update(lst)
-            threshold = THRESHOLD_UNDATED
+            for b in _buckets(f.interval, YEAR_DAYS):
+                cands.update(by_year.get(b, ()))
+            return cands
+        index = ensure_anchor_index()
+        cands.update(index.get(("a", f.article_id), ()))
+        for a in _anchors(f)[1:]:
+            room = MAX_CANDIDATES - len(cands)
+            if room <= 0:
+                break
+            # newest clusters first when an anchor (say "USA") is very common
+            cands.update(index.get(a, [])[-room:])
+        return cands
+
+    def best_cluster(f: Feat, exclude: int = -1) -> int:
+        threshold = THRESHOLD_DATED if f.interval is not None else THRESHOLD_UNDATED
         best, best_score = -1, 0.0
-        for ci in sorted(cands):   # ascending: ties go to the older cluster
+        for ci in sorted(candidates(f)):   # ascending: ties go to the older cluster
             c = clusters[ci]
-            if not c.accepts(f):
+            if ci == exclude or not c.members or not c.accepts(f):
                 continue
             sc = c.score(f)
             if sc >= threshold - 1e-9 and (best < 0 or sc > best_score + 1e-9):
                 best, best_score = ci, sc
+        return best
+
+    for f in sorted(feats, key=_order_key):
+        best = best_cluster(f)
         if best >= 0:
             clusters[best].add(f)
             if anchor_index is not None:
@@ -230,5 +242,17 @@ def cluster_block(feats: list[Feat]) -> list[list[int]]:
             register_dated(c.key)
             if anchor_index is not None:
                 register_anchors(c.key, f)
-    return [c.members for c in clusters]
 
+    # Rescue pass: a mention left alone may have been seen before the cluster
+    # that fits it had formed; offer each singleton to the final clusters.
+    for ci, c in enumerate(clusters):
+        if len(c.members) != 1:
+            continue
+        f = by_idx[c.members[0]]
+        best = best_cluster(f, exclude=ci)
+        if best >= 0:
+            clusters[best].add(f)
+            c.members = []
+            if anchor_index is not None:
+                register_anchors(best, f)
+    return [c.members for c in clusters if c.members]

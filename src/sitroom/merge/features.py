@@ -39,7 +39,6 @@ from sitroom.records import Article, Mention
 PAD = 0.5
 REPORTED_BEFORE = 3.0   # an event is reported up to ~3 days after it happened
 NEAR_KM = 100.0         # city/site places closer than this can be the same event
-PROVINCE_KM = 300.0
 
 PLACE_RANK: dict[str, int] = {"site": 0, "city": 1, "province": 2, "country": 3, "unknown": 4}
 DATE_RANK: dict[str, int] = {
@@ -51,7 +50,7 @@ DATE_RANK: dict[str, int] = {
 # merged with asserted ones only when their (explicit) dates agree.
 REAL = frozenset({"asserted", "historical"})
 
-_STOP = frozenset("""
+_STOP_WORDS = """
 a about above after again against all also am an and any are as at be because been before being
 below between both but by can could did do does doing down during each few for from further had has
 have having he her here hers him his how i if in into is it its itself just me more most my no nor
@@ -61,18 +60,25 @@ when where which while who whom why will with would you your
 said says say saying told tells according reported reports report officials official statement
 news agency spokesman spokeswoman spokesperson added late early week day today yesterday tuesday
 wednesday thursday friday saturday sunday monday year years month months new one two three
-""".split())
+"""
+_STOP = frozenset(_STOP_WORDS.split())
 _TOKEN = re.compile(r"[a-z][a-z\-]{2,}")
 
 
 def stem(word: str) -> str:
-    """Crude suffix stripping so "attacks"/"attacked"/"attacking" match.
+    """Crude suffix stripping so "attacks"/"attacked"/"attacking" and
+    "missile"/"missiles" match.
 
     Merge only sees evidence text, not spaCy tokens; a light stemmer is a
     good-enough lemma stand-in for word overlap and costs nothing."""
-    for suf in ("ations", "ation", "ings", "ing", "ied", "ies", "ed", "es", "s"):
-        if word.endswith(suf) and len(word) - len(suf) >= 3:
-            return word[: -len(suf)]
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    for suf in ("ations", "ation", "ings", "ing", "ed", "s"):
+        if word.endswith(suf) and not word.endswith("ss") and len(word) - len(suf) >= 3:
+            word = word[: -len(suf)]
+            break
+    if word.endswith("e") and len(word) > 3:
+        word = word[:-1]
     return word
 
 
@@ -212,6 +218,7 @@ class Feat:
     modality: str
     interval: tuple[float, float] | None
     day: float | None          # day-precision ordinal, for closeness scoring
+    reported: bool             # the date is the article's, not stated
     src: frozenset[str]
     tgt: frozenset[str]
     place: PlaceKey | None
@@ -242,6 +249,7 @@ def featurize(idx: int, m: Mention, articles: Mapping[str, Article]) -> Feat:
     return Feat(
         idx=idx, id=m.id, article_id=m.article_id, event_type=m.event_type,
         mode=m.mode or "", modality=m.modality or "asserted", interval=iv, day=day,
+        reported=m.time is not None and m.time.precision == "reported",
         src=_countries(m.sources), tgt=_countries(m.targets), place=pk,
         words=tokens(trig + " " + sent), trig=tokens(trig),
     )
@@ -271,9 +279,9 @@ def feats_compatible(a: Feat, b: Feat) -> bool:
         return False
     if not modality_compatible(a.modality, b.modality):
         return False
-    # A historical mention needs a known date that agrees.
-    if (a.modality == "historical" or b.modality == "historical") and (
-        a.interval is None or b.interval is None
+    # A historical mention needs its own explicit date (which must agree).
+    if (a.modality == "historical" and a.interval is None) or (
+        b.modality == "historical" and b.interval is None
     ):
         return False
     if not intervals_overlap(a.interval, b.interval):
@@ -285,8 +293,3 @@ def feats_compatible(a: Feat, b: Feat) -> bool:
     return not (a.place is not None and b.place is not None
                 and not places_compatible(a.place, b.place))
 
-
-def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
-    if not a or not b:
-        return 0.0
-    return len(a & b) / len(a | b)

@@ -88,6 +88,9 @@ _AGO = re.compile(r"\b(\d+|[a-z]+(?: few| couple of)?)\s+(day|week|month|year|de
 _WEEKDAY = re.compile(r"\b(?:(last|this|next|past|previous|coming)\s+)?" + _WEEKDAY_RE + r"\b\.?")
 _QUARTER = re.compile(r"\b(first|second|third|fourth|1st|2nd|3rd|4th|q1|q2|q3|q4)\s*(?:quarter\s*)?(?:of\s+)?" + _YEAR_RE)
 
+_QUARTERS = {"first": 1, "1st": 1, "q1": 1, "second": 2, "2nd": 2, "q2": 2, "third": 3, "3rd": 3,
+             "q3": 3, "fourth": 4, "4th": 4, "q4": 4}
+_BARE_QUARTER = re.compile(r"\b(first|second|third|fourth|1st|2nd|3rd|4th)[\s-]+quarter\b")
 _REL_UNIT = re.compile(
     r"\b(last|this|next|past|previous|coming|earlier this|later this|so far this|"
     r"the previous|the past|the following)\s+(week|weekend|month|year)\b"
@@ -249,8 +252,7 @@ def _absolute(t: str, ref: date | None) -> _Span | None:
         return _Span(d, d, "day") if d else None
     m = _QUARTER.search(t)
     if m:
-        q = {"first": 1, "1st": 1, "q1": 1, "second": 2, "2nd": 2, "q2": 2, "third": 3, "3rd": 3,
-             "q3": 3, "fourth": 4, "4th": 4, "q4": 4}[m.group(1)]
+        q = _QUARTERS[m.group(1)]
         year = int(m.group(2))
         return _Span(date(year, 3 * q - 2, 1), _month_end(year, 3 * q), "season")
     return None
@@ -298,7 +300,9 @@ def _season_phrase(t: str, ref: date | None) -> _Span | None:
         while span.start > ref:
             year -= 1
             span = _season_span(year, season)
-        if which in ("last", "past", "previous") and span.start <= ref <= span.end:
+        if which == "this" and ref.year > span.start.year and season != "winter":
+            span = _season_span(ref.year, season)  # "this summer" said in spring: the coming one
+        elif which in ("last", "past", "previous") and span.start <= ref <= span.end:
             span = _season_span(year - 1, season)
         elif which in ("next", "coming"):
             span = _season_span(year + 1, season)
@@ -312,6 +316,11 @@ def _season_phrase(t: str, ref: date | None) -> _Span | None:
 
 def _relative(t: str, ref: date) -> _Span | None:
     """Expressions that only mean something relative to the anchor date."""
+    m = _BARE_QUARTER.search(t)
+    if m:
+        q = _QUARTERS[m.group(1)]
+        year = ref.year if 3 * q - 2 <= ref.month else ref.year - 1
+        return _Span(date(year, 3 * q - 2, 1), _month_end(year, 3 * q), "season")
     m = _DAY_WORDS.search(t)
     if m:
         w = m.group(1)

@@ -112,9 +112,8 @@ def place_label(place: PlaceRef | None) -> str:
     admin1 = clean_text(place.admin1, 60)
     if admin1 and admin1.lower() != name.lower():
         parts.append(admin1)
-    if place.country and place.country not in parts and place.precision != "country":
-        parts.append(place.country)
-    elif place.country and not parts:
+    show_country = place.precision != "country" or not parts
+    if place.country and place.country not in parts and show_country:
         parts.append(place.country)
     return ", ".join(parts)
 
@@ -178,10 +177,10 @@ def coverage_span(articles: Mapping[str, Article]) -> tuple[str | None, str | No
 def format_value(value: Any) -> str:
     """A reported figure as text, keeping hedges ('at least 11')."""
     if isinstance(value, Mapping):
-        hedge = str(value.get("hedge") or "")
-        v = value.get("value")
-        return f"{hedge} {v}".strip() if hedge else str(v)
-    hedge = getattr(value, "hedge", None)
+        m_hedge = str(value.get("hedge") or "")
+        m_val = value.get("value")
+        return f"{m_hedge} {m_val}".strip() if m_hedge else str(m_val)
+    hedge = getattr(value, "hedge", "")
     inner = getattr(value, "value", None)
     if inner is not None and not isinstance(value, int | float | str):
         return f"{hedge} {inner}".strip() if hedge else str(inner)

@@ -39,15 +39,22 @@ def current_best(values: list[FieldValue]) -> FieldValue | None:
 
 
 def _speaker_for(fv: FieldValue, event: Event, mentions: Mapping[str, Mention] | None) -> str:
-    """Who the outlet attributes the figure to ('Pentagon'), when that is unambiguous."""
-    stmts = []
-    if mentions is not None and fv.mention_id in mentions:
-        stmts = [s for s in mentions[fv.mention_id].statements if s.kind == "attribution"]
-    if not stmts:
+    """Who the outlet attributes the figure to ('Pentagon'), when that is unambiguous.
+
+    Only attributions in the figure's own sentence count: a "state TV said" two
+    sentences away says nothing about who gave this number.
+    """
+    m = mentions.get(fv.mention_id) if mentions is not None else None
+    if m is None:
+        return ""
+    stmts = [s for s in m.statements if s.kind == "attribution"]
+    sent = m.sentence or m.trigger
+    if not stmts and sent is not None:
         stmts = [
             s for s in event.statements
             if s.kind == "attribution" and s.evidence is not None
-            and s.evidence.article_id == fv.article_id
+            and s.evidence.article_id == m.article_id
+            and s.evidence.sent_start == sent.sent_start
         ]
     names = {clean_text(s.speaker.name or s.speaker.text, 60) for s in stmts if s.speaker}
     names.discard("")

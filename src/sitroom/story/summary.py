@@ -25,12 +25,13 @@ from ._common import (
 )
 
 _WORD_RE = re.compile(r"[^\W_]+", re.UNICODE)
-_STOP = frozenset(
+_STOP_WORDS = (
     "the a an and or of to in on at by for with from as is was were are be been has have had "
     "that this these those it its their his her they he she we you i said says say would will "
     "not no but also after before over into about than then there which who whom what when "
-    "where while more most other some such only can could may might".split()
+    "where while more most other some such only can could may might"
 )
+_STOP = frozenset(_STOP_WORDS.split(" "))
 NEAR_DUPLICATE = 0.6    # Jaccard of content words above which two sentences say the same thing
 MAX_SENTENCE_CHARS = 600
 
@@ -45,10 +46,21 @@ class SummarySentence:
     published: str | None
     mark: tuple[int, int] | None = None   # trigger span inside ``text``
     score: float = 0.0
+    offset: int = 0                       # where the sentence starts in its article
+
+
+def _stem(word: str) -> str:
+    """Crude plural folding so 'missiles' meets 'missile'; enough for overlap scores."""
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
 
 
 def _tokens(text: str) -> set[str]:
-    return {w for w in (t.lower() for t in _WORD_RE.findall(text)) if len(w) > 2 and w not in _STOP}
+    return {_stem(w) for w in (t.lower() for t in _WORD_RE.findall(text))
+            if len(w) > 2 and w not in _STOP}
 
 
 def jaccard(a: set[str], b: set[str]) -> float:
@@ -58,8 +70,10 @@ def jaccard(a: set[str], b: set[str]) -> float:
     return len(a & b) / len(a | b)
 
 
-def _sentence_of(m: Mention, articles: Mapping[str, Article]) -> tuple[str, tuple[int, int] | None]:
-    """The mention's sentence text and the trigger span inside it, from whatever is recorded."""
+def _sentence_of(
+    m: Mention, articles: Mapping[str, Article]
+) -> tuple[str, tuple[int, int] | None, int]:
+    """The mention's sentence, the trigger span inside it and the sentence offset."""
     art = articles.get(m.article_id)
     sent, trig = m.sentence, m.trigger
     text, start = "", None
@@ -72,7 +86,7 @@ def _sentence_of(m: Mention, articles: Mapping[str, Article]) -> tuple[str, tupl
         start = trig.sent_start
         text = art.text[trig.sent_start:trig.sent_end]
     if not text:
-        return "", None
+        return "", None, 0
     mark = None
     if trig is not None:
         tt = trig.text or (art.text[trig.start:trig.end] if art is not None else "")
@@ -85,7 +99,7 @@ def _sentence_of(m: Mention, articles: Mapping[str, Article]) -> tuple[str, tupl
             i = text.lower().find(tt.lower())
             if i >= 0:
                 mark = (i, i + len(tt))
-    return text, mark
+    return text, mark, start or 0
 
 
 def _normalise(text: str, mark: tuple[int, int] | None) -> tuple[str, tuple[int, int] | None]:
@@ -116,7 +130,7 @@ def candidate_sentences(
         m = mentions.get(mid)
         if m is None:
             continue
-        raw, mark = _sentence_of(m, articles)
+        raw, mark, offset = _sentence_of(m, articles)
         text, mark = _normalise(raw, mark)
         if not text:
             continue
@@ -125,8 +139,9 @@ def candidate_sentences(
             continue
         seen.add(key)
         art = articles.get(m.article_id)
-        out.append(SummarySentence(text, m.article_id, mid, art.published if art else None, mark))
-    out.sort(key=lambda s: (s.published is None, s.published or ""))
+        out.append(SummarySentence(text, m.article_id, mid, art.published if art else None, mark,
+                                   offset=offset))
+    out.sort(key=lambda s: (s.published is None, s.published or "", s.offset))
     return out
 
 
@@ -147,6 +162,12 @@ def _score(cands: list[SummarySentence], event: Event) -> None:
         info += min(0.3, 0.1 * len(names & toks[i]))
         if c.mark is not None:
             info += 0.05
+        # Leads state the event itself; later paragraphs give reactions and context.
+        if c.offset < 400:
+            info += 0.1
+        # The first report says what happened; later ones mostly update it.
+        if c.published is not None and c.published == cands[0].published:
+            info += 0.1
         n_words = len(c.text.split())
         if n_words < 7:
             info -= 0.25
@@ -188,7 +209,6 @@ _MODALITY_TAG = {
     "negated": "did not happen (per reports)",
     "future": "planned/expected",
     "hypothetical": "hypothetical",
-    "historical": "background",
 }
 
 

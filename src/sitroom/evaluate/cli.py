@@ -1,0 +1,113 @@
+"""``sitroom eval``: score the extractor on a gold file and show where it errs.
+
+The lead mounts this with ``app.add_typer(eval_app, name="eval")``. Metrics
+go to the terminal (or as JSON with ``--json``); per-item predictions go to
+``--out`` as JSON lines so errors can be read one by one.
+"""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from sitroom.evaluate import run_eval
+from sitroom.evaluate.harness import EvalResult
+from sitroom.evaluate.predict import PredictorUnavailable
+from sitroom.evaluate.readers import GoldFormatError
+
+
+class Dataset(StrEnum):
+    plover = "plover"
+    case = "case"
+    gtd = "gtd"
+    petrarch = "petrarch"
+
+
+class Split(StrEnum):
+    dev = "dev"
+    holdout = "holdout"
+    all = "all"
+
+
+eval_app = typer.Typer(help="Score event coding against gold data.", add_completion=False,
+                       pretty_exceptions_enable=False)
+_out = Console(soft_wrap=True, highlight=False)
+_err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+# The predictor the command uses; tests swap in a stub (None = the real extractor).
+PREDICTOR: Any = None
+
+
+def metrics_table(res: EvalResult) -> Table:
+    """The headline numbers, one metric a row, with how many items each covers."""
+    table = Table(title=f"{res.dataset} ({res.split}, {res.n} items, {res.errors} errors, "
+                        f"{res.seconds:.1f}s)")
+    table.add_column("metric")
+    table.add_column("value", justify="right")
+    table.add_column("n", justify="right")
+    for name, value in res.metrics.items():
+        table.add_row(name, f"{value:.3f}", str(res.support.get(name, "")))
+    return table
+
+
+def confusion_table(res: EvalResult, top: int = 30) -> Table:
+    """Gold (rows) by predicted (columns) for the most frequent labels."""
+    totals: dict[str, int] = {}
+    for g, row in res.confusion.items():
+        totals[g] = totals.get(g, 0) + sum(row.values())
+        for p, c in row.items():
+            totals[p] = totals.get(p, 0) + c
+    labels = sorted(totals, key=lambda k: (-totals[k], k))[:top]
+    table = Table(title="confusion (rows gold, columns predicted)")
+    table.add_column("gold")
+    for lab in labels:
+        table.add_column(lab[:8], justify="right")
+    for g in labels:
+        if g not in res.confusion:
+            continue
+        row = res.confusion[g]
+        table.add_row(g, *[(f"[bold]{row[p]}[/]" if p == g else str(row[p])) if row.get(p)
+                           else "." for p in labels])
+    return table
+
+
+@eval_app.callback(invoke_without_command=True,
+                   context_settings={"allow_interspersed_args": True})
+def eval_cmd(
+    dataset: Annotated[Dataset, typer.Argument(help="plover, case, gtd or petrarch.")],
+    path: Annotated[Path, typer.Argument(help="The gold file.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print metrics as JSON.")] = False,
+    out: Annotated[Path | None, typer.Option("--out", help="Write per-item JSONL here.")] = None,
+    limit: Annotated[int | None, typer.Option("--limit", min=1,
+                                              help="Score at most N items.")] = None,
+    split: Annotated[Split, typer.Option("--split", help="dev, holdout or all.")] = Split.all,
+    confusion: Annotated[bool, typer.Option("--confusion/--no-confusion",
+                                            help="Show the confusion table.")] = True,
+) -> None:
+    """Score the extractor on DATASET's gold file at PATH."""
+    if not path.exists():
+        _err.print(f"error: {path}: no such file", markup=False)
+        raise typer.Exit(2)
+    try:
+        res = run_eval(dataset.value, path, predictor=PREDICTOR, split=split.value, limit=limit)
+    except (GoldFormatError, PredictorUnavailable, OSError, UnicodeDecodeError) as exc:
+        _err.print(f"error: {exc}", markup=False)
+        raise typer.Exit(1) from exc
+    if out is not None:
+        with open(out, "w", encoding="utf-8") as fh:
+            for row in res.items:
+                fh.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
+    if as_json:
+        _out.print_json(json.dumps(res.as_dict(), default=str))
+        return
+    _out.print(metrics_table(res))
+    if confusion and res.confusion:
+        _out.print(confusion_table(res))
+    if out is not None:
+        _out.print(f"per-item predictions: {out}")

@@ -1,0 +1,1371 @@
+"""Event mentions from a parsed article: triggers, roles, modality, statements.
+
+The method is lexicon + dependency rules, sentence by sentence:
+
+1. triggers: tokens whose lemma is in the lexicon (multiword rows need their
+   extra words among the trigger's dependents; the most specific row wins);
+2. linked triggers are folded together ("struck and killed", "a drone strike
+   killed ...", "launched attacks") so one event gives one mention;
+3. roles from the parse: verb subject / passive agent -> source, object or
+   against/on/at object -> target; noun triggers take possessive, demonym or
+   compound modifiers as source ("Iranian missile attacks") and on/against
+   objects as target; coordination gives several actors;
+4. speech verbs ("X said Y did Z", "according to X") become attribution
+   statements, "claimed responsibility"/"admitted" become claims and "denied
+   involvement" denials, never sources;
+5. modality (negated, future, hypothetical, historical), time and place as
+   written, casualty quantities with hedges.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from sitroom.extract.actors import ActorDictionary, ActorEntry, load_actor_dictionary
+from sitroom.extract.lexicon import LexEntry, Lexicon, load_lexicon
+from sitroom.records import (
+    QUAD_CLASS,
+    Actor,
+    Article,
+    Evidence,
+    Mention,
+    PlaceRef,
+    Quantity,
+    Statement,
+    TimeRef,
+)
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span, Token
+
+SPEECH = frozenset({
+    "say", "tell", "report", "announce", "state", "add", "confirm", "write", "tweet", "note",
+    "explain", "acknowledge", "disclose", "reveal", "declare", "quote", "claim", "assert",
+    "stress", "reiterate", "comment", "post", "believe", "estimate", "allege_",
+})
+LIGHT_VERBS = frozenset({
+    "carry", "conduct", "launch", "stage", "mount", "wage", "hold", "make", "begin", "start",
+    "continue", "organize", "organise", "perform", "undertake", "commit", "unleash", "resume",
+    "order", "authorize", "approve", "lead", "plan", "step", "issue", "lodge", "impose",
+    "open", "announce", "call", "declare", "reach", "sign", "give", "provide", "send",
+})
+CLAIM_VERBS = frozenset({"claim", "take", "accept", "admit", "acknowledge", "assume", "bear", "confess"})
+DENY_VERBS = frozenset({"deny", "disclaim", "disavow", "dismiss", "reject"})
+RESP_NOUNS = frozenset({
+    "responsibility", "credit", "involvement", "role", "part", "complicity", "link",
+    "hand", "participation", "connection", "blame",
+})
+DENIAL_OBJECTS = RESP_NOUNS | frozenset({
+    "allegation", "accusation", "charge", "claim", "report", "involvement", "wrongdoing",
+})
+OUTCOME_VERBS = frozenset({"kill", "wound", "injure", "hurt", "destroy", "damage", "hit", "die"})
+NEG_GOVERNORS = frozenset({"refuse", "decline", "fail", "avoid", "reject", "deny", "stop", "cancel"})
+HYPO_GOVERNORS = frozenset({
+    "consider", "risk", "threat", "possibility", "prospect", "fear", "brink", "danger", "chance",
+    "likelihood", "option", "weigh", "contemplate", "debate", "mull", "could", "might",
+})
+FUTURE_GOVERNORS = frozenset({
+    "threaten", "vow", "pledge", "promise", "plan", "intend", "prepare", "warn", "want", "seek",
+    "aim", "agree", "offer", "expect", "decide", "demand", "urge", "call", "ask", "request",
+    "push", "press", "order", "ready", "willing", "prepared", "set", "hope", "threat",
+    "ultimatum", "intention", "readiness", "going",
+})
+FUTURE_AUX = frozenset({"will", "shall", "'ll", "wo"})
+HYPO_AUX = frozenset({"could", "might", "may", "should", "must"})
+OBJECT_CONTROL = frozenset({
+    "urge", "ask", "order", "force", "call", "tell", "persuade", "pressure", "allow", "press",
+    "encourage", "invite", "compel", "request", "warn",
+})
+SITE_NOUNS = frozenset({
+    "base", "airbase", "facility", "embassy", "consulate", "compound", "camp", "airport", "port",
+    "refinery", "field", "installation", "outpost", "headquarters", "city", "town", "village",
+    "station", "plant", "site", "hospital", "school", "market", "mosque", "church", "palace",
+    "building", "office", "checkpoint", "prison", "border", "province", "region", "district",
+    "bases", "facilities", "embassies",
+})
+PLACE_PREPS = frozenset({
+    "in", "at", "near", "outside", "inside", "across", "into", "throughout", "around", "off",
+    "over", "from", "within", "along", "on",
+})
+TARGET_PREPS: dict[str, frozenset[str]] = {
+    "ASSAULT": frozenset({"on", "against", "at", "upon", "into"}),
+    "COERCE": frozenset({"on", "against", "upon"}),
+    "SANCTION": frozenset({"on", "against", "with", "upon", "to"}),
+    "THREATEN": frozenset({"against", "with"}),
+    "ACCUSE": frozenset({"against", "of"}),
+    "REQUEST": frozenset({"from", "to", "of"}),
+    "REJECT": frozenset({"from", "by"}),
+    "CONSULT": frozenset({"with", "to"}),
+    "AGREE": frozenset({"with", "to"}),
+    "COOPERATE": frozenset({"with", "to"}),
+    "AID": frozenset({"to", "for"}),
+    "SUPPORT": frozenset({"for", "to", "with"}),
+    "PROTEST": frozenset({"against", "outside"}),
+    "RETREAT": frozenset({"from", "to"}),
+    "MOBILIZE": frozenset({"against", "to"}),
+    "CONCEDE": frozenset({"to"}),
+}
+OF_IS_SOURCE = frozenset({"RETREAT", "PROTEST", "MOBILIZE", "CONSULT", "THREATEN", "REQUEST", "ACCUSE"})
+NP_MODS = frozenset({"compound", "amod", "poss", "nmod", "det", "nummod", "quantmod", "case",
+                     "flat", "punct", "advmod", "npadvmod"})
+SLOT_DEPS = frozenset({"dobj", "prt", "prep", "pobj", "compound", "amod", "nsubjpass", "attr",
+                       "npadvmod", "advmod", "dative", "acomp", "oprd", "nmod", "xcomp", "pcomp",
+                       "obj", "nsubj", "poss"})
+ROLE_BLOCK = frozenset({"ccomp", "advcl", "conj", "relcl", "acl", "parataxis", "cc"})
+NON_MATERIAL = frozenset({
+    "statement", "report", "video", "footage", "image", "data", "figure", "detail", "document",
+    "list", "album", "photo", "picture", "book", "film", "song", "result", "finding", "record",
+})
+PERSON_PRONOUNS = frozenset({"he", "she", "him", "her", "his", "hers"})
+ORG_PRONOUNS = frozenset({"it", "its", "they", "them", "their"})
+MONTHS = {m: i for i, m in enumerate(
+    ["january", "february", "march", "april", "may", "june", "july", "august", "september",
+     "october", "november", "december"], start=1)}
+HISTORICAL_CUES = frozenset({"history", "decades-long", "decade", "decades", "century", "centuries",
+                             "anniversary", "ago", "legacy", "dating", "date"})
+NUMBER_WORDS = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+    "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
+    "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "thousand": 1000,
+    "dozen": 12, "a": 1, "an": 1, "single": 1, "couple": 2,
+}
+VAGUE_COUNTS = {  # word -> (lower bound, hedge)
+    "several": (3, "about"), "dozens": (24, "at least"), "scores": (40, "at least"),
+    "hundreds": (200, "at least"), "thousands": (2000, "at least"), "few": (2, "about"),
+    "many": (10, "at least"), "numerous": (10, "at least"), "some": (2, "about"),
+    "tens": (20, "at least"), "millions": (2_000_000, "at least"),
+}
+HEDGES = {
+    ("at", "least"): "at least", ("more", "than"): "more than", ("over",): "more than",
+    ("about",): "about", ("around",): "about", ("nearly",): "about", ("almost",): "about",
+    ("approximately",): "about", ("roughly",): "about", ("some",): "about",
+    ("up", "to"): "up to", ("as", "many", "as"): "up to", ("at", "most"): "up to",
+    ("fewer", "than"): "up to", ("less", "than"): "up to", ("estimated",): "about",
+}
+QTY_KIND: dict[str, str] = {
+    "kill": "killed", "die": "killed", "dead": "killed", "death": "killed", "fatality": "killed",
+    "life": "killed", "slay": "killed", "massacre": "killed", "execute": "killed",
+    "injure": "injured", "wound": "injured", "hurt": "injured", "injured": "injured",
+    "wounded": "injured", "injury": "injured", "harm": "injured", "treat": "injured",
+    "hospitalize": "injured",
+    "missing": "missing", "abduct": "missing", "kidnap": "missing",
+    "arrest": "arrested", "detain": "arrested", "jail": "arrested", "imprison": "arrested",
+    "displace": "displaced", "flee": "displaced", "evacuate": "displaced",
+}
+WEAPON_NOUNS = frozenset({"missile", "rocket", "shell", "mortar", "bomb", "drone", "projectile",
+                          "grenade", "round"})
+_YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
+_NUM = re.compile(r"^\d[\d,]*(\.\d+)?$")
+CONFLICT_TYPES = frozenset(t for t, q in QUAD_CLASS.items() if "conflict" in q)
+
+
+@dataclass
+class Cand:
+    """A trigger under construction; ``parts`` are folded trigger tokens."""
+
+    tok: Token
+    entry: LexEntry
+    event_type: str
+    mode: str
+    context: list[str]
+    parts: list[Token] = field(default_factory=list)
+    consumed: set[int] = field(default_factory=set)
+    dropped: bool = False
+    derived_from: Cand | None = None
+
+
+@dataclass
+class _Ctx:
+    article: Article
+    doc: Doc
+    lex: Lexicon
+    actors: ActorDictionary
+    last_org: Actor | None = None
+    last_person: Actor | None = None
+    recent_assaults: list[tuple[int, Mention]] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------- helpers
+def _ev(ctx: _Ctx, sent: Span, start: int, end: int) -> Evidence:
+    return Evidence(ctx.article.id, sent.start_char, sent.end_char, start, end,
+                    ctx.doc.text[start:end])
+
+
+def _tok_ev(ctx: _Ctx, sent: Span, toks: Iterable[Token]) -> Evidence:
+    tl = list(toks)
+    start = min(t.idx for t in tl)
+    end = max(t.idx + len(t.text) for t in tl)
+    return _ev(ctx, sent, start, end)
+
+
+def _lemma(t: Token) -> str:
+    return t.lemma_.lower()
+
+
+def _word_class(t: Token) -> str:
+    if t.pos_ == "VERB" or (t.pos_ == "AUX" and t.dep_ not in ("aux", "auxpass")):
+        return "VERB"
+    if t.pos_ in ("NOUN", "PROPN"):
+        return "NOUN"
+    return ""
+
+
+def _slot_tokens(t: Token) -> list[tuple[Token, int]]:
+    """Dependents up to two arcs down (three through 'of'), not crossing clause edges."""
+    out: list[tuple[Token, int]] = []
+    frontier = [(t, 0)]
+    while frontier:
+        cur, d = frontier.pop()
+        for ch in cur.children:
+            if ch.dep_ not in SLOT_DEPS:
+                continue
+            out.append((ch, d + 1))
+            if d + 1 < 2 or (d + 1 < 4 and (cur.lower_ == "of" or ch.lower_ == "of")):
+                frontier.append((ch, d + 1))
+    return out
+
+
+def _match_entry(t: Token, entries: list[LexEntry]) -> tuple[LexEntry, set[int]] | None:
+    slots = _slot_tokens(t) if entries and entries[0].slots else []
+    for e in entries:
+        consumed: set[int] = set()
+        ok = True
+        for slot in e.slots:
+            hit = None
+            for tok, _d in slots:
+                if _lemma(tok) in slot or tok.lower_ in slot:
+                    if e.pos == "NOUN" and tok.dep_ not in ("compound", "amod", "nmod"):
+                        continue
+                    hit = tok
+                    break
+            if hit is None and e.pos == "NOUN" and t.i > 0:
+                prev = t.doc[t.i - 1]
+                if _lemma(prev) in slot or prev.lower_ in slot:
+                    hit = prev
+            if hit is None:
+                ok = False
+                break
+            consumed.add(hit.i)
+        if ok:
+            return e, consumed
+    return None
+
+
+def _subject(v: Token) -> tuple[list[Token], bool]:
+    """Subject tokens of a verb (climbing through xcomp/conj/relcl) and whether passive."""
+    passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in v.children)
+    for c in v.children:
+        if passive and c.dep_ == "agent":
+            return [p for p in c.children if p.dep_ == "pobj"], True
+        if c.dep_ in ("nsubj", "csubj"):
+            if c.tag_ in ("WDT", "WP") and v.dep_ == "relcl":
+                return [v.head], passive
+            return [c], passive
+    if passive:
+        for c in v.children:  # "blamed, including by the US"
+            if c.dep_ == "prep":
+                for g in c.children:
+                    if g.dep_ in ("prep", "agent") and g.lower_ == "by":
+                        return [p for p in g.children if p.dep_ == "pobj"], True
+        return [], True
+    cur = v
+    for _ in range(3):
+        head = cur.head
+        if head is cur:
+            break
+        if cur.dep_ == "relcl" and head.pos_ in ("NOUN", "PROPN", "PRON"):
+            return [head], False
+        if cur.dep_ == "acl" and head.pos_ in ("NOUN", "PROPN"):
+            poss = [c for c in head.children if c.dep_ == "poss"]
+            poss += [g for c in head.children if c.dep_ == "prep" and c.lower_ in ("from", "by")
+                     for g in c.children if g.dep_ == "pobj"]
+            return poss, False
+        if cur.dep_ in ("xcomp", "conj", "advcl", "ccomp", "pcomp", "acomp"):
+            if cur.dep_ == "xcomp" and _lemma(head) in OBJECT_CONTROL:
+                objs = [c for c in head.children if c.dep_ in ("dobj", "dative")]
+                if objs:
+                    return objs, False
+            if cur.dep_ == "pcomp":
+                head = head.head
+            if _lemma(head) in SPEECH:
+                # "X did Y, he said, targeting Z": the reported clause's subject acts
+                for cc in head.children:
+                    if cc.dep_ == "ccomp" and cc is not cur:
+                        subj = [g for g in cc.children if g.dep_ == "nsubj"]
+                        if subj:
+                            return subj, False
+                return [], False
+            for c in head.children:
+                if c.dep_ in ("nsubj", "csubj"):
+                    return [c], False
+                if c.dep_ == "agent":
+                    return [p for p in c.children if p.dep_ == "pobj"], False
+            cur = head
+            continue
+        break
+    return [], False
+
+
+def _np_span(h: Token) -> list[Token]:
+    left = h.i
+    for c in h.lefts:
+        if c.dep_ in NP_MODS:
+            left = min(left, c.left_edge.i)
+    right = h.i
+    for c in h.rights:
+        if c.dep_ in ("compound", "flat", "nmod") or (c.dep_ == "prep" and c.lower_ == "of"
+                                                      and h.lower_ in _TITLE_OF):
+            right = max(right, c.right_edge.i)
+    return list(h.doc[left:right + 1])
+
+
+_TITLE_OF = frozenset({"minister", "secretary", "ministry", "department", "president", "head",
+                       "chief", "leader", "commander", "king", "queen", "prince", "government"})
+
+
+# ---------------------------------------------------------------- actors
+def _actor_from_np(ctx: _Ctx, sent: Span, h: Token) -> Actor | None:
+    if h.tag_ in ("WDT", "WP", "WP$") or h.lower_ in ("that", "which", "who", "whom"):
+        return None
+    if h.pos_ == "PRON" or h.lower_ in PERSON_PRONOUNS | ORG_PRONOUNS:
+        ref = ctx.last_person if h.lower_ in PERSON_PRONOUNS else ctx.last_org
+        if h.lower_ in ("they", "them", "their") and ref is None:
+            ref = ctx.last_person
+        if ref is None:
+            return None
+        return Actor(text=h.text, name=ref.name, country=ref.country, sector=ref.sector,
+                     evidence=_tok_ev(ctx, sent, [h]))
+    span = _np_span(h)
+    words = [t.text for t in span]
+    spaces = [t.whitespace_ for t in span]
+    matches = ctx.actors.match_tokens(words, spaces)
+    if not matches and h.text.endswith("s") and h.pos_ in ("PROPN", "NOUN"):
+        e = ctx.actors.get(h.text[:-1])
+        if e is not None and e.type == "demonym":
+            matches = [(span.index(h), span.index(h) + 1, e)]
+    head_pos = span.index(h)
+    head_entry: ActorEntry | None = None
+    specific: ActorEntry | None = None
+    country_entry: ActorEntry | None = None
+    sector_words: list[ActorEntry] = []
+    for s, e, ent in matches:
+        covers_head = s <= head_pos < e
+        if ent.type == "sector":
+            sector_words.append(ent)
+            if covers_head:
+                head_entry = ent
+            continue
+        if covers_head:
+            head_entry = ent
+        if ent.type in ("institution", "person", "group", "igo", "capital") and specific is None:
+            specific = ent
+        if ent.country and country_entry is None:
+            country_entry = ent
+    if not matches:
+        if h.ent_type_ in ("PERSON", "ORG", "NORP", "GPE") and h.pos_ == "PROPN":
+            ent_span = next((e for e in sent.ents if e.start <= h.i < e.end), None)
+            toks = list(ent_span) if ent_span is not None else [h]
+            a = Actor(text=" ".join(t.text for t in toks), name=" ".join(t.text for t in toks),
+                      evidence=_tok_ev(ctx, sent, toks))
+            if h.ent_type_ == "PERSON":
+                ctx.last_person = a
+            return a
+        return None
+    if head_entry is None and specific is None and country_entry is None:
+        return None
+    if head_entry is None and not (h.pos_ == "PROPN" or any(s <= head_pos < e for s, e, _ in matches)):
+        # "Iranian targets", "U.S. drone": country from the modifier, no sector from the head
+        pass
+    country = (specific or country_entry or head_entry or sector_words[0]).country
+    if country is None and country_entry is not None:
+        country = country_entry.country
+    if specific is not None and specific.type != "capital":
+        sector = specific.sector
+        if sector is None and head_entry is not None and head_entry.type == "sector":
+            sector = head_entry.sector
+    elif head_entry is not None and head_entry.type == "sector":
+        sector = head_entry.sector
+    elif specific is not None:
+        sector = specific.sector
+        if head_entry is not None and head_entry.type in ("country", "demonym"):
+            sector = head_entry.sector
+    elif head_entry is not None:
+        sector = head_entry.sector
+    else:
+        sector = None
+    if specific is not None and specific.type == "capital" and head_entry is not specific:
+        sector = head_entry.sector if head_entry is not None and head_entry.type == "sector" else None
+    name_src = specific or country_entry or head_entry
+    name = name_src.name if name_src is not None else h.text
+    if h.ent_type_ == "PERSON" and not any(s <= head_pos < e for s, e, _ in matches):
+        ent_span = next((e for e in sent.ents if e.start <= h.i < e.end), None)
+        name = ent_span.text if ent_span is not None else h.text
+    toks = span[min(s for s, _, _ in matches):]
+    a = Actor(text=" ".join(t.text for t in toks).replace(" 's", "'s"), name=name,
+              country=country, sector=sector, evidence=_tok_ev(ctx, sent, toks))
+    if (specific is not None and specific.type == "person") or h.ent_type_ == "PERSON":
+        ctx.last_person = a
+    elif country is not None and a.sector not in ("CVL",):
+        ctx.last_org = a
+    return a
+
+
+def _actors(ctx: _Ctx, sent: Span, tok: Token, deep: bool = False) -> list[Actor]:
+    """Actors for a noun phrase head and its conjuncts; ``deep`` also looks inside site nouns."""
+    out: list[Actor] = []
+    for h in [tok, *tok.conjuncts]:
+        if h.i < sent.start or h.i >= sent.end:
+            continue
+        split = _split_modifiers(ctx, sent, h)
+        if split:
+            out.extend(split)
+            continue
+        a = _actor_from_np(ctx, sent, h)
+        if a is None and deep:
+            for c in h.children:
+                if c.dep_ in ("acl", "relcl"):
+                    for o in c.children:
+                        if o.dep_ in ("dobj",):
+                            out.extend(_actors(ctx, sent, o))
+                if c.dep_ == "prep" and c.lower_ == "of":
+                    for o in c.children:
+                        if o.dep_ == "pobj":
+                            out.extend(_actors(ctx, sent, o))
+        if a is not None:
+            out.append(a)
+    return out
+
+
+def _split_modifiers(ctx: _Ctx, sent: Span, h: Token) -> list[Actor]:
+    """"U.S. and coalition forces" -> U.S. forces + coalition forces."""
+    for m in h.lefts:
+        if m.dep_ not in ("compound", "nmod", "amod") or not m.conjuncts:
+            continue
+        group = [m, *[c for c in m.conjuncts if c.i < h.i]]
+        head_entry = ctx.actors.get(h.text)
+        out = []
+        for x in group:
+            e = ctx.actors.get(x.text)
+            if e is None:
+                continue
+            sector = head_entry.sector if head_entry is not None and head_entry.type == "sector" else e.sector
+            out.append(Actor(text=f"{x.text} {h.text}", name=e.name, country=e.country, sector=sector,
+                             evidence=_tok_ev(ctx, sent, [x])))
+        if len(out) == len(group):
+            return out
+    return []
+
+
+def _dedupe(actors: list[Actor]) -> list[Actor]:
+    seen: set[tuple[str, int]] = set()
+    out = []
+    for a in actors:
+        key = (a.name, a.evidence.start if a.evidence else -1)
+        if key not in seen:
+            seen.add(key)
+            out.append(a)
+    return out
+
+
+# ---------------------------------------------------------------- triggers
+def _is_statement_cue(t: Token) -> bool:
+    """'denied involvement', 'denied that ...' are denials, not REJECT events."""
+    if _lemma(t) not in DENY_VERBS:
+        return False
+    for c in t.children:
+        if c.dep_ in ("dobj", "nsubjpass") and (_lemma(c) in DENIAL_OBJECTS):
+            return True
+        if _lemma(t) == "deny" and c.dep_ in ("ccomp", "xcomp") and c.pos_ in ("VERB", "AUX"):
+            return True
+    return False
+
+
+def _find_candidates(ctx: _Ctx, sent: Span) -> list[Cand]:
+    cands: list[Cand] = []
+    for t in sent:
+        cls = _word_class(t)
+        if not cls:
+            continue
+        lemma = _lemma(t)
+        entries = [e for e in ctx.lex.candidates(lemma) if e.pos == cls]
+        if not entries and t.pos_ == "PROPN":
+            entries = [e for e in ctx.lex.candidates(lemma) if e.pos == "VERB"]
+        if not entries:
+            continue
+        m = _match_entry(t, entries)
+        if m is None:
+            continue
+        entry, consumed = m
+        if cls == "VERB" and not _accept_verb(t, entry):
+            continue
+        if cls == "NOUN" and not _accept_noun(t, entry):
+            continue
+        cands.append(Cand(t, entry, entry.event_type, entry.mode,
+                          [entry.context] if entry.context else [], [t], consumed))
+    by_i = {c.tok.i: c for c in cands}
+    for c in cands:
+        for i in c.consumed:
+            other = by_i.get(i)
+            if other is not None and other is not c and not other.dropped:
+                other.dropped = True
+                c.parts.append(other.tok)
+                if not c.mode and other.mode:
+                    c.mode = other.mode
+    return [c for c in cands if not c.dropped]
+
+
+def _accept_verb(t: Token, e: LexEntry) -> bool:
+    lemma = _lemma(t)
+    if _is_statement_cue(t):
+        return False
+    children = list(t.children)
+    if (t.dep_ == "ROOT" and t.tag_ == "VB" and t.i == t.sent.start
+            and not any(c.dep_ in ("nsubj", "aux") for c in children)):
+        return False  # imperative ("Visit our homepage")
+    dobjs = [c for c in children if c.dep_ in ("dobj", "nsubjpass")]
+    if any(_lemma(d) in NON_MATERIAL for d in dobjs) and lemma in ("release", "issue", "free", "return"):
+        return False
+    if lemma in ("return", "free", "release", "call", "host", "hit", "target", "fire", "back", "charge") and not dobjs and not e.slots:
+        if lemma in ("return", "free", "release", "call", "host", "back", "charge"):
+            return False
+    if lemma == "host" and any(_lemma(d) in ("military", "troops", "troop", "force", "personnel", "base") for d in dobjs):
+        return False
+    if lemma == "meet" and any(_lemma(d) in ("demand", "requirement", "need", "target", "goal", "deadline", "standard", "criterion") for d in dobjs):
+        return False
+    if lemma == "fire" and any(_lemma(d) in ("minister", "official", "employee", "staff", "director", "chief", "coach", "manager") for d in dobjs):
+        return False
+    return not (lemma in ("support", "back") and t.dep_ == "amod")
+
+
+def _accept_noun(t: Token, e: LexEntry) -> bool:
+    lemma = _lemma(t)
+    if lemma in ("deal",) and not any(c.dep_ in ("amod", "compound", "prep", "poss") for c in t.children):
+        return False
+    if t.dep_ == "compound" and _word_class(t.head) == "NOUN":
+        return False  # "attack helicopter", "strike force": a modifier, not an event
+    return not (lemma in ("threat", "warning") and t.dep_ in ("pobj",) and _lemma(t.head) in ("under",))
+
+
+def _linked(a: Token, b: Token) -> bool:
+    """b hangs directly off a as conj/advcl/xcomp/relcl/acl, or via subject/agent/prep."""
+    if b.head == a and b.dep_ in ("conj", "advcl", "xcomp", "relcl", "acl", "nsubj", "nsubjpass", "dobj"):
+        return True
+    if (b.head.head == a and b.head.dep_ in ("prep", "agent") and b.dep_ == "pobj"
+            and b.head.lower_ in ("in", "by", "during", "with", "from", "of", "using")):
+        return True
+    return b.head.head == a and b.dep_ == "pcomp"
+
+
+def _fold(cands: list[Cand]) -> list[Cand]:
+    """Fold outcome verbs and argument-linked same-type triggers into one mention."""
+    assaults = [c for c in cands if c.event_type == "ASSAULT"]
+    for c in assaults:
+        if c.dropped:
+            continue
+        for d in assaults:
+            if d is c or d.dropped or c.dropped:
+                continue
+            keep, fold = None, None
+            if _linked(c.tok, d.tok):
+                keep, fold = c, d
+            elif _linked(d.tok, c.tok):
+                keep, fold = d, c
+            if keep is None or fold is None:
+                continue
+            fold_out = _lemma(fold.tok) in OUTCOME_VERBS
+            keep_out = _lemma(keep.tok) in OUTCOME_VERBS
+            rel = fold.tok.dep_ if fold.tok.head == keep.tok else fold.tok.head.dep_
+            if not fold_out and rel == "conj":
+                continue  # "attacked X and bombed Y": two acts
+            if keep_out and not fold_out and keep.tok.pos_ == "VERB" and fold.tok.pos_ == "NOUN":
+                keep, fold = fold, keep  # "the attack killed 5": keep the attack noun
+            fold.dropped = True
+            keep.parts.extend(fold.parts)
+            if not keep.mode and fold.mode:
+                keep.mode = fold.mode
+    for c in cands:  # same-type noun that is the object of a same-type verb ("launched strikes")
+        if c.dropped:
+            continue
+        for d in cands:
+            if d is c or d.dropped or d.event_type != c.event_type:
+                continue
+            if d.tok.head == c.tok and d.tok.dep_ in ("dobj", "attr", "nsubjpass") and d.tok.pos_ == "NOUN":
+                d.dropped = True
+                c.parts.extend(d.parts)
+                if not c.mode and d.mode:
+                    c.mode = d.mode
+    return [c for c in cands if not c.dropped]
+
+
+# ---------------------------------------------------------------- roles
+def _governing_verb(t: Token) -> Token | None:
+    """The light verb a noun trigger is the object of ("carried out an attack")."""
+    if t.pos_ not in ("NOUN", "PROPN"):
+        return None
+    h = t.head
+    if t.dep_ in ("dobj", "attr", "nsubjpass") and h.pos_ in ("VERB", "AUX") and _lemma(h) in LIGHT_VERBS:
+        return h
+    if t.dep_ == "pobj" and h.dep_ == "prep" and h.head.pos_ == "VERB" and _lemma(h.head) in ("go", "engage"):
+        return h.head
+    return None
+
+
+def _roles(ctx: _Ctx, sent: Span, c: Cand) -> tuple[list[Actor], list[Actor]]:
+    sources: list[Actor] = []
+    targets: list[Actor] = []
+    tprep = TARGET_PREPS.get(c.event_type, frozenset())
+    for p in c.parts:
+        if p.pos_ in ("VERB", "AUX"):
+            subj, passive = _subject(p)
+            for s in subj:
+                sources.extend(_actors(ctx, sent, s))
+            for ch in p.children:
+                if ch.dep_ in ("dobj", "dative", "nsubjpass") and ch.i not in c.consumed:
+                    if passive and ch.dep_ == "nsubjpass" or not passive:
+                        targets.extend(_actors(ctx, sent, ch, deep=True))
+                elif ch.dep_ == "prep" and (ch.lower_ in tprep or ch.lower_ in ("against", "on")):
+                    for o in ch.children:
+                        if o.dep_ == "pobj":
+                            targets.extend(_actors(ctx, sent, o, deep=True))
+                elif ch.dep_ in ("xcomp", "advcl") and _lemma(ch) in ("target",):
+                    for o in ch.children:
+                        if o.dep_ == "dobj":
+                            targets.extend(_actors(ctx, sent, o, deep=True))
+            # objects of consumed object nouns ("missiles at X" attached to the noun)
+            for ch in p.children:
+                if ch.dep_ == "dobj":
+                    for g in ch.children:
+                        if g.dep_ == "prep" and g.lower_ in tprep:
+                            for o in g.children:
+                                if o.dep_ == "pobj":
+                                    targets.extend(_actors(ctx, sent, o, deep=True))
+        else:
+            nsrc, ntgt = _noun_roles(ctx, sent, p, c.event_type, tprep)
+            sources.extend(nsrc)
+            targets.extend(ntgt)
+            gv = _governing_verb(p)
+            if gv is not None and not nsrc:
+                subj, passive = _subject(gv)
+                if not passive:
+                    for s in subj:
+                        sources.extend(_actors(ctx, sent, s))
+                for ch in gv.children:
+                    if ch.dep_ == "prep" and ch.lower_ in tprep:
+                        for o in ch.children:
+                            if o.dep_ == "pobj":
+                                targets.extend(_actors(ctx, sent, o, deep=True))
+    sources = _dedupe(sources)
+    src_keys = {a.evidence.start for a in sources if a.evidence}
+    targets = [a for a in _dedupe(targets) if not a.evidence or a.evidence.start not in src_keys]
+    return sources, targets
+
+
+def _noun_roles(ctx: _Ctx, sent: Span, n: Token, etype: str,
+                tprep: frozenset[str]) -> tuple[list[Actor], list[Actor]]:
+    sources: list[Actor] = []
+    targets: list[Actor] = []
+    for ch in n.children:
+        if ch.dep_ == "poss":
+            sources.extend(_actors(ctx, sent, ch))
+        elif ch.dep_ in ("amod", "compound", "nmod"):
+            for a in _actors(ctx, sent, ch):
+                entry = ctx.actors.get(ch.text) or ctx.actors.get(a.text)
+                if entry is not None and entry.type == "person" and etype in CONFLICT_TYPES:
+                    targets.append(a)  # "the Soleimani strike"
+                else:
+                    sources.append(a)
+        elif ch.dep_ == "prep":
+            objs = [o for o in ch.children if o.dep_ == "pobj"]
+            if ch.lower_ == "by":
+                for o in objs:
+                    sources.extend(_actors(ctx, sent, o))
+            elif ch.lower_ == "of":
+                for o in objs:
+                    (sources if etype in OF_IS_SOURCE else targets).extend(_actors(ctx, sent, o, deep=True))
+            elif ch.lower_ in tprep or ch.lower_ in ("against", "on"):
+                for o in objs:
+                    targets.extend(_actors(ctx, sent, o, deep=True))
+            elif ch.lower_ == "between":
+                for o in objs:
+                    sources.extend(_actors(ctx, sent, o))
+    if n.dep_ == "nsubj" and n.head.pos_ == "VERB" and _lemma(n.head) in OUTCOME_VERBS:
+        for ch in n.head.children:
+            if ch.dep_ == "dobj":
+                targets.extend(_actors(ctx, sent, ch))
+    return sources, targets
+
+
+# ---------------------------------------------------------------- statements
+def _speaker(ctx: _Ctx, sent: Span, v: Token) -> Actor | None:
+    subj, passive = _subject(v)
+    for s in subj:
+        acts = _actors(ctx, sent, s)
+        if acts:
+            return acts[0]
+        if s.pos_ in ("PROPN", "NOUN"):
+            return Actor(text=s.text, name=s.text, evidence=_tok_ev(ctx, sent, [s]))
+    return None
+
+
+def _cue(ctx: _Ctx, sent: Span, v: Token) -> tuple[str, Evidence]:
+    toks = [v]
+    for ch in v.children:
+        if ch.dep_ == "prep" and ch.lower_ == "in" and ch.i == v.i + 1:
+            objs = [o for o in ch.children if o.dep_ == "pobj" and _lemma(o) in
+                    ("statement", "tweet", "interview", "release", "message", "speech", "post")]
+            if objs:
+                toks.extend(list(ch.subtree))
+    toks.sort(key=lambda t: t.i)
+    ev = _tok_ev(ctx, sent, toks)
+    return ev.text, ev
+
+
+def _statements(ctx: _Ctx, sent: Span, c: Cand) -> list[Statement]:
+    out: list[Statement] = []
+    seen: set[int] = set()
+    for p in c.parts:
+        path_child = p
+        cur = p
+        for _ in range(8):
+            head = cur.head
+            if head is cur:
+                break
+            lemma = _lemma(head)
+            if head.i not in seen:
+                if lemma in RESP_NOUNS and head.pos_ == "NOUN":
+                    v = head.head
+                    if v.dep_ in ("prep",):
+                        v = v.head
+                    lv = _lemma(v)
+                    if lv in CLAIM_VERBS or lv in DENY_VERBS:
+                        seen.add(head.i)
+                        kind = "denial" if lv in DENY_VERBS else "claim"
+                        text, ev = _cue(ctx, sent, v)
+                        ev = _tok_ev(ctx, sent, [v, head])
+                        out.append(Statement(kind, _speaker(ctx, sent, v), ev.text, ev))
+                        seen.add(v.i)
+                elif head.pos_ in ("VERB", "AUX") and lemma in ("admit", "acknowledge", "confess") and path_child.dep_ in ("xcomp", "ccomp", "dobj", "pcomp"):
+                    seen.add(head.i)
+                    text, ev = _cue(ctx, sent, head)
+                    out.append(Statement("claim", _speaker(ctx, sent, head), text, ev))
+                elif head.pos_ in ("VERB", "AUX") and lemma == "deny" and path_child.dep_ in ("xcomp", "ccomp", "dobj", "pcomp"):
+                    seen.add(head.i)
+                    text, ev = _cue(ctx, sent, head)
+                    out.append(Statement("denial", _speaker(ctx, sent, head), text, ev))
+                elif head.pos_ in ("VERB", "AUX") and lemma in SPEECH and path_child.dep_ in ("ccomp", "parataxis", "dobj", "xcomp", "advcl", "conj") and lemma != "claim" or (lemma == "claim" and path_child.dep_ == "ccomp"):
+                    if not (path_child.dep_ == "conj" and lemma not in ("say",)):
+                        seen.add(head.i)
+                        text, ev = _cue(ctx, sent, head)
+                        out.append(Statement("attribution", _speaker(ctx, sent, head), text, ev))
+            path_child = head
+            cur = head
+    # "..., he said" attached below the clause; "according to X"; "citing X"
+    clause = c.tok
+    while clause.dep_ in ("conj", "xcomp", "aux") and clause.head is not clause:
+        clause = clause.head
+    for t in list(clause.children) + [t for t in sent if t.lower_ == "according"]:
+        if t.i in seen:
+            continue
+        if t.dep_ in ("parataxis", "advcl") and _lemma(t) in SPEECH:
+            seen.add(t.i)
+            text, ev = _cue(ctx, sent, t)
+            out.append(Statement("attribution", _speaker(ctx, sent, t), text, ev))
+        elif t.lower_ == "according":
+            for to in t.children:
+                for o in to.children:
+                    if o.dep_ == "pobj":
+                        acts = _actors(ctx, sent, o)
+                        sp = acts[0] if acts else Actor(text=o.text, name=o.text, evidence=_tok_ev(ctx, sent, [o]))
+                        ev = _tok_ev(ctx, sent, [t, to])
+                        seen.add(t.i)
+                        out.append(Statement("attribution", sp, ev.text, ev))
+    for st in list(out):
+        if st.kind != "attribution" or st.evidence is None:
+            continue
+        verb = ctx.doc.char_span(st.evidence.start, st.evidence.start + 1, alignment_mode="expand")
+        if verb is None:
+            continue
+        for ch in verb.root.children:
+            if _lemma(ch) == "cite" and ch.i not in seen:
+                for o in ch.children:
+                    if o.dep_ == "dobj":
+                        acts = _actors(ctx, sent, o)
+                        if acts:
+                            seen.add(ch.i)
+                            out.append(Statement("attribution", acts[0], ch.text, _tok_ev(ctx, sent, [ch])))
+    return out
+
+
+# ---------------------------------------------------------------- modality, time
+def _governors(t: Token) -> list[tuple[Token, str]]:
+    """Heads above a trigger within its reported clause: (token, dep of the path child)."""
+    out = []
+    cur = t
+    for _ in range(6):
+        head = cur.head
+        if head is cur:
+            break
+        out.append((head, cur.dep_))
+        if _lemma(head) in SPEECH and head.pos_ in ("VERB", "AUX"):
+            break
+        cur = head
+    return out
+
+
+def _has_neg(t: Token) -> bool:
+    for c in t.children:
+        if c.dep_ == "neg":
+            return True
+        if c.dep_ == "det" and c.lower_ in ("no", "neither"):
+            return True
+    return False
+
+
+def _aux(t: Token) -> set[str]:
+    return {c.lower_ for c in t.children if c.dep_ in ("aux", "auxpass")}
+
+
+def _conditional(t: Token) -> bool:
+    cur = t
+    for _ in range(4):
+        if any(c.dep_ == "mark" and c.lower_ in ("if", "unless", "whether") for c in cur.children):
+            return True
+        if cur.head is cur or cur.dep_ not in ("xcomp", "conj", "advcl", "ccomp", "pcomp", "pobj", "prep", "dobj"):
+            break
+        if cur.dep_ in ("advcl", "ccomp"):
+            if any(c.dep_ == "mark" and c.lower_ in ("if", "unless", "whether") for c in cur.children):
+                return True
+            break
+        cur = cur.head
+    return False
+
+
+def _modality(ctx: _Ctx, c: Cand, time_text: str) -> str:
+    t = c.tok
+    chain = [t]
+    gv = _governing_verb(t)
+    if gv is not None:
+        chain.append(gv)
+    if _lemma(t) in ("war", "retaliation", "revenge") and t.dep_ == "pobj":
+        chain.append(t.head.head)
+    for x in chain:
+        if _has_neg(x):
+            return "negated"
+    govs = _governors(t)
+    # the first verb up the path with auxiliaries decides
+    for x in chain:
+        aux = _aux(x)
+        if aux & HYPO_AUX or (aux & {"would"} and _conditional(x)):
+            return "hypothetical"
+        if aux & FUTURE_AUX or "would" in aux or ("going" in aux and "to" in aux):
+            return "future"
+        if _conditional(x):
+            return "hypothetical"
+    for g, dep in govs[:4]:
+        lg = _lemma(g)
+        if dep in ("xcomp", "ccomp", "dobj", "pobj", "prep", "acl", "pcomp", "nsubj", "advcl", "relcl") and lg in NEG_GOVERNORS and g.i != t.i:
+            if dep in ("xcomp", "dobj", "pcomp", "prep", "pobj") and not _is_statement_cue(g):
+                return "negated"
+        if lg in HYPO_GOVERNORS and dep in ("xcomp", "dobj", "pobj", "prep", "ccomp", "acl", "pcomp"):
+            return "hypothetical"
+        if lg in FUTURE_GOVERNORS and dep in ("xcomp", "ccomp", "dobj", "pobj", "prep", "acl", "pcomp", "advcl") and g.i != t.i:
+            if lg in ("agree", "offer", "decide", "order") and dep not in ("xcomp", "acl"):
+                continue
+            return "future"
+        aux = _aux(g)
+        if g.pos_ in ("VERB", "AUX") and dep in ("xcomp", "conj", "pcomp", "prep", "advcl"):
+            if aux & HYPO_AUX or _conditional(g):
+                return "hypothetical"
+            if aux & FUTURE_AUX or "would" in aux:
+                return "future"
+        if g.pos_ in ("VERB", "AUX") and dep in ("ccomp",) and lg not in SPEECH:
+            break
+    if _is_historical(ctx, c, time_text):
+        return "historical"
+    return "asserted"
+
+
+def _is_historical(ctx: _Ctx, c: Cand, time_text: str) -> bool:
+    t = c.tok
+    near = list(t.subtree) + [a for a in t.ancestors][:3]
+    for x in near:
+        lx = x.lower_
+        if lx in ("decades-long", "centuries-old", "years-long", "long-running") or _lemma(x) in ("history",) and x.i != t.i:
+            return True
+        if lx in ("dating", "dates") and x.i != t.i:
+            return True
+    text = time_text.lower()
+    if not text:
+        return False
+    if re.search(r"\b(last|previous|past)\s+(year|summer|winter|spring|autumn|fall|decade|century)\b", text):
+        return True
+    if re.search(r"\b(over|during|in|this|earlier this)\s+the\s+(summer|winter|spring|autumn|fall)\b", text) or \
+            re.search(r"\bthe\s+(summer|winter|spring|autumn|fall)\b", text):
+        return True
+    if re.search(r"\b(years?|decades?|centuries)\s+ago\b", text):
+        return True
+    pub = ctx.article.published
+    py = int(pub[:4]) if pub and len(pub) >= 7 and pub[:4].isdigit() else None
+    pm = int(pub[5:7]) if pub and len(pub) >= 7 and pub[5:7].isdigit() else None
+    years = [int(y) for y in _YEAR.findall(text)]
+    month = next((MONTHS[w] for w in re.findall(r"[a-z]+", text) if w in MONTHS and w != "may"), None)
+    if years:
+        y = years[0]
+        if py is None:
+            return False
+        if y < py - 0 and (month is None or y < py - 1 or (pm is not None and (py - y) * 12 + pm - month >= 2)):
+            return y < py
+        return False
+    if month is not None and pm is not None:
+        return month > pm or pm - month >= 2
+    return False
+
+
+def _time(ctx: _Ctx, sent: Span, c: Cand) -> TimeRef | None:
+    ents = [e for e in sent.ents if e.label_ in ("DATE", "TIME")]
+    if not ents:
+        return None
+    anchors = list(c.parts)
+    gv = _governing_verb(c.tok)
+    if gv is not None:
+        anchors.append(gv)
+    best: tuple[int, Span] | None = None
+    for e in ents:
+        root = e.root
+        for a in anchors:
+            d = None
+            cur = root
+            for k in range(5):
+                if cur == a:
+                    d = k
+                    break
+                if cur.head is cur:
+                    break
+                if cur.dep_ in ("ccomp", "relcl", "advcl", "parataxis") and k > 0:
+                    break
+                cur = cur.head
+            if d is not None and (best is None or d < best[0]):
+                best = (d, e)
+    if best is None:
+        e = min(ents, key=lambda e: min(abs(e.start - p.i) for p in c.parts))
+        # only a nearby, not-too-far expression governs when the parse gives nothing
+        if min(abs(e.start - p.i) for p in c.parts) > 12:
+            return None
+        best = (99, e)
+    e = best[1]
+    toks = list(e)
+    prev = ctx.doc[e.start - 1] if e.start > sent.start else None
+    if prev is not None and prev.dep_ == "prep" and prev.lower_ in ("on", "in", "over", "during", "since", "at", "by", "until"):
+        toks = [prev, *toks]
+    ev = _tok_ev(ctx, sent, toks)
+    return TimeRef(text=ev.text, evidence=ev)
+
+
+# ---------------------------------------------------------------- place
+def _place_span(sent: Span, p: Token) -> list[Token] | None:
+    ent = next((e for e in sent.ents if e.start <= p.i < e.end), None)
+    if ent is not None and ent.label_ in ("GPE", "LOC", "FAC"):
+        return list(ent)
+    if ent is not None and ent.label_ in ("PERSON", "NORP", "DATE", "TIME", "CARDINAL", "MONEY"):
+        return None
+    if p.pos_ == "PROPN":
+        toks = [x for x in p.lefts if x.dep_ in ("compound", "amod", "nmod") and x.pos_ == "PROPN"] + [p]
+        return sorted(toks, key=lambda x: x.i)
+    if _lemma(p) in SITE_NOUNS or p.lower_ in SITE_NOUNS:
+        mods = [x for x in p.lefts if x.dep_ in ("compound", "nmod", "amod")]
+        if any(m.pos_ == "PROPN" for m in mods):
+            return list(p.doc[min(m.left_edge.i for m in mods):p.i + 1])
+    return None
+
+
+def _places(ctx: _Ctx, sent: Span, c: Cand, targets: list[Actor]) -> list[list[Token]]:
+    found: list[list[Token]] = []
+    seen: set[int] = set()
+    actor_starts = {a.evidence.start for a in targets if a.evidence}
+
+    def add(p: Token) -> None:
+        for q in [p, *p.conjuncts]:
+            span = _place_span(sent, q)
+            if span and span[0].i not in seen and span[0].idx not in actor_starts:
+                entry = ctx.actors.get(" ".join(t.text for t in span))
+                if entry is not None and entry.type in ("person", "group", "igo", "institution", "sector"):
+                    continue
+                seen.update(t.i for t in span)
+                found.append(span)
+                for ap in q.children:
+                    if ap.dep_ == "appos":
+                        add(ap)
+
+    def scan(tok: Token) -> None:
+        for ch in tok.children:
+            if ch.dep_ == "prep" and ch.lower_ in PLACE_PREPS:
+                if ch.lower_ == "on" and c.event_type == "ASSAULT" and tok in c.parts:
+                    continue  # "attack on X": X is the target
+                for o in ch.children:
+                    if o.dep_ == "pobj":
+                        add(o)
+            elif ch.dep_ == "npadvmod" and ch.ent_type_ in ("GPE", "LOC"):
+                add(ch)
+
+    anchors = list(c.parts)
+    gv = _governing_verb(c.tok)
+    if gv is not None:
+        anchors.append(gv)
+    for a in anchors:
+        scan(a)
+    objs = [ch for a in anchors for ch in a.children
+            if ch.dep_ in ("dobj", "nsubjpass", "pobj") or (ch.dep_ == "prep" and ch.lower_ in ("on", "at", "against"))]
+    objs = [o for x in objs for o in ([x] if x.dep_ != "prep" else [g for g in x.children if g.dep_ == "pobj"])]
+    for o in objs:
+        for q in [o, *o.conjuncts]:
+            if _lemma(q) in SITE_NOUNS or q.lower_ in SITE_NOUNS:
+                add(q)
+            scan(q)
+    for a in anchors:
+        for t in a.subtree:
+            if t.dep_ == "prep" and t.lower_ in ("in", "at", "near") and t.head.i not in {x.i for x in anchors}:
+                if any(x is not t.head and x.dep_ in ("relcl",) for x in t.head.ancestors if x.i in {y.i for y in a.subtree}):
+                    continue
+                for o in t.children:
+                    if o.dep_ == "pobj":
+                        add(o)
+    return found
+
+
+# ---------------------------------------------------------------- quantities
+def _parse_number(t: Token) -> tuple[int, str] | None:
+    """Value and hedge for a number token with its modifiers ("at least 11", "a dozen")."""
+    low = t.lower_.replace(",", "")
+    value: int | None = None
+    hedge = ""
+    if _NUM.match(low):
+        value = int(float(low))
+    elif low in NUMBER_WORDS and low not in ("a", "an"):
+        value = NUMBER_WORDS[low]
+        if low == "dozen":
+            pass
+    elif low in VAGUE_COUNTS:
+        value, hedge = VAGUE_COUNTS[low]
+    elif t.like_num:
+        try:
+            value = int(float(low))
+        except ValueError:
+            return None
+    if value is None:
+        return None
+    # multipliers: "two dozen", "3 million"
+    for ch in t.children:
+        if ch.dep_ in ("compound", "nummod", "quantmod") and ch.like_num and ch.i < t.i:
+            sub = _parse_number(ch)
+            if sub and low in ("dozen", "hundred", "thousand", "million"):
+                value = sub[0] * value
+    if low == "million":
+        value = value * 1_000_000 if value < 1000 else value
+    # hedge words before the number
+    left = [x.lower_ for x in t.doc[max(t.sent.start, t.i - 4):t.i]]
+    if left and left[-1] in ("a", "an"):
+        left = left[:-1]
+    for words, h in HEDGES.items():
+        if tuple(left[-len(words):]) == words:
+            hedge = h
+            break
+    return value, hedge
+
+
+def _count_for(victim: Token) -> tuple[int, str, list[Token]] | None:
+    """How many people a victim phrase counts: nummod, the number itself, 'a'/'no'."""
+    if victim.lower_ in ("nobody", "none", "noone"):
+        return 0, "", [victim]
+    if victim.lower_ == "one" and any(c.lower_ == "no" for c in victim.children):
+        return 0, "", [victim]
+    if victim.like_num or victim.lower_ in VAGUE_COUNTS:
+        r = _parse_number(victim)
+        if r:
+            return r[0], r[1], list(victim.subtree)
+    for ch in victim.children:
+        if ch.dep_ in ("nummod",) or (ch.dep_ == "amod" and ch.lower_ in VAGUE_COUNTS):
+            r = _parse_number(ch)
+            if r:
+                return r[0], r[1], sorted(list(ch.subtree) + [victim], key=lambda x: x.i)
+        if ch.dep_ == "det" and ch.lower_ == "no":
+            return 0, "", [ch, victim]
+        if ch.dep_ == "det" and ch.lower_ in ("a", "an") and victim.tag_ in ("NN", "NNP"):
+            return 1, "", [ch, victim]
+        if ch.dep_ == "prep" and ch.lower_ == "of" and victim.lower_ in VAGUE_COUNTS:
+            r = _parse_number(victim)
+            if r:
+                return r[0], r[1], list(victim.subtree)
+    if victim.ent_type_ == "PERSON":
+        return 1, "", [victim]
+    return None
+
+
+def _quantities(ctx: _Ctx, sent: Span) -> list[tuple[Token, Quantity]]:
+    out: list[tuple[Token, Quantity]] = []
+    for t in sent:
+        lemma = _lemma(t)
+        kind = QTY_KIND.get(lemma) or QTY_KIND.get(t.lower_)
+        if kind is None:
+            continue
+        victims: list[Token] = []
+        if t.pos_ in ("VERB", "AUX"):
+            passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in t.children)
+            for c in t.children:
+                if lemma == "die" and c.dep_ == "nsubj" or passive and c.dep_ == "nsubjpass" or not passive and c.dep_ == "dobj":
+                    victims.append(c)
+            if lemma == "treat" and not any(c.dep_ == "prep" and c.lower_ == "for" for c in t.children):
+                continue
+            if not victims and t.dep_ in ("amod", "acl") and t.head.pos_ in ("NOUN", "PRON", "NUM"):
+                victims.append(t.head)
+        elif t.pos_ == "ADJ":
+            if t.dep_ in ("amod",):
+                victims.append(t.head)
+            elif t.dep_ in ("acomp",):
+                victims.extend(c for c in t.head.children if c.dep_ == "nsubj")
+            elif t.dep_ in ("conj",) and t.head.pos_ == "ADJ":
+                victims.extend(c for c in t.head.head.children if c.dep_ == "nsubj")
+            else:
+                victims.extend(c for c in t.children if c.like_num)
+        elif t.pos_ == "NOUN" and lemma in ("death", "fatality", "casualty", "injury", "life"):
+            victims.append(t)
+            if lemma == "casualty":
+                kind = "casualties"
+        for v in victims:
+            for vv in [v, *v.conjuncts]:
+                r = _count_for(vv)
+                if r is None:
+                    continue
+                value, hedge, toks = r
+                ev = _tok_ev(ctx, sent, toks + [t])
+                kinds = ["killed", "injured"] if kind == "casualties" else [kind]
+                for k in kinds:
+                    out.append((t, Quantity(k, value, hedge, ev.text, ev)))
+    # weapons fired: "launched more than a dozen missiles"
+    for t in sent:
+        if _lemma(t) in WEAPON_NOUNS and t.dep_ in ("dobj", "nsubjpass", "pobj"):
+            for ch in t.children:
+                if ch.dep_ == "nummod":
+                    r = _parse_number(ch)
+                    if r:
+                        ev = _tok_ev(ctx, sent, list(ch.subtree) + [t])
+                        out.append((t, Quantity("weapons", r[0], r[1], ev.text, ev)))
+    return out
+
+
+# ---------------------------------------------------------------- mode, context
+def _infer_mode(ctx: _Ctx, c: Cand) -> tuple[str, list[str]]:
+    if c.mode or c.event_type != "ASSAULT":
+        return c.mode, []
+    looks: list[Token] = []
+    for p in c.parts:
+        looks.extend(ch for ch in p.children if ch.dep_ in ("compound", "amod", "nmod", "nsubj", "dobj"))
+        for ch in p.children:
+            if ch.dep_ in ("prep", "agent") and ch.lower_ in ("with", "by", "of", "using"):
+                looks.extend(o for o in ch.children if o.dep_ == "pobj")
+        if p.i > 0:
+            looks.append(p.doc[p.i - 1])
+    more = []
+    for x in looks:
+        more.extend(ch for ch in x.children if ch.dep_ in ("compound", "amod"))
+    for x in looks + more:
+        m = ctx.lex.modes.get(_lemma(x))
+        if m is not None and m.event_type == c.event_type:
+            return m.mode, [m.context] if m.context else []
+    return "", []
+
+
+def _threat_mode(target: Cand | None) -> str:
+    if target is None:
+        return ""
+    et, mode = target.event_type, target.mode
+    if et in ("ASSAULT", "MOBILIZE"):
+        return "violence"
+    if et == "COERCE":
+        return {"ban": "ban", "deport": "expel", "seize": "territory", "arrest": "violence"}.get(mode, "restrict")
+    if et == "SANCTION":
+        return {"expel": "expel", "restrict": "restrict"}.get(mode, "relations")
+    if et in ("PROTEST", "RETREAT"):
+        return "relations"
+    return ""
+
+
+def _complement(c: Cand, cands: list[Cand]) -> Cand | None:
+    """The event an INTENT/THREATEN/REQUEST trigger governs ("threatened to strike")."""
+    best: tuple[int, Cand] | None = None
+    for d in cands:
+        if d is c:
+            continue
+        depth = 0
+        for anc in d.tok.ancestors:
+            depth += 1
+            if anc == c.tok:
+                if best is None or depth < best[0]:
+                    best = (depth, d)
+                break
+            if depth > 4 or (anc.dep_ in ("ccomp",) and _lemma(anc.head) in SPEECH):
+                break
+    return best[1] if best else None
+
+
+# ---------------------------------------------------------------- assembly
+MODALITY_PENALTY = {"asserted": 0.0, "historical": 0.05, "future": 0.15, "hypothetical": 0.2, "negated": 0.2}
+
+
+def _confidence(c: Cand, sources: list[Actor], targets: list[Actor], has_place: bool,
+                has_time: bool, modality: str) -> float:
+    """How complete and how central a mention is (used to rank a sentence's mentions)."""
+    score = 0.3
+    score += 0.2 if sources else 0.0
+    score += 0.15 if targets else 0.0
+    score += 0.1 if has_place else 0.0
+    score += 0.05 if has_time else 0.0
+    depth = sum(1 for _ in c.tok.ancestors)
+    score += max(0.0, 0.15 - 0.04 * depth)
+    score += 0.05 if c.entry.slots else 0.0
+    score -= MODALITY_PENALTY.get(modality, 0.0)
+    return round(min(1.0, max(0.05, score)), 3)
+
+
+def _aux_token(t: Token) -> Token | None:
+    cur = t
+    for _ in range(4):
+        for ch in cur.children:
+            if ch.dep_ == "aux" and ch.lower_ in FUTURE_AUX | {"would"}:
+                return ch
+        if cur.head is cur or cur.dep_ not in ("xcomp", "conj", "pobj", "prep", "dobj", "pcomp"):
+            break
+        cur = cur.head
+    return None
+
+
+def _sentence_mentions(ctx: _Ctx, sent: Span, si: int) -> list[Mention]:
+    aid = ctx.article.id
+    cands = _fold(_find_candidates(ctx, sent))
+    comps: dict[int, Cand] = {}
+    for c in cands:
+        comp = _complement(c, cands)
+        if comp is not None:
+            comps[c.tok.i] = comp
+        if c.event_type == "INTENT":
+            if comp is not None:
+                c.event_type = "THREATEN" if comp.event_type in CONFLICT_TYPES else "AGREE"
+            else:
+                c.event_type = "THREATEN" if _lemma(c.tok) in ("vow", "swear") else "AGREE"
+        if c.event_type == "THREATEN" and not c.mode:
+            c.mode = _threat_mode(comp)
+    governed = {comp.tok.i for comp in comps.values()}
+    built: list[tuple[Cand, Mention, list[list[Token]]]] = []
+    sent_ev = _ev(ctx, sent, sent.start_char, sent.end_char)
+    for c in cands:
+        sources, targets = _roles(ctx, sent, c)
+        lemma = _lemma(c.tok)
+        if c.event_type == "PROTEST" and lemma == "protest" and any(
+                a.sector in ("GOV", "IGO") or (a.country and a.sector is None) for a in sources):
+            c.event_type, c.mode = "ACCUSE", "allege"
+        if c.event_type == "PROTEST" and lemma == "storm" and any(a.sector in ("MIL", "COP", "REB") for a in sources):
+            c.event_type, c.mode = "ASSAULT", ""
+        comp = comps.get(c.tok.i)
+        if not targets and comp is not None and c.event_type in ("REQUEST", "REJECT", "ACCUSE"):
+            targets = [a for a in _roles(ctx, sent, comp)[0]
+                       if not any(a.name == s.name for s in sources)]
+        statements = _statements(ctx, sent, c)
+        time = _time(ctx, sent, c)
+        modality = _modality(ctx, c, time.text if time else "")
+        for st in statements:
+            sp = st.speaker
+            if st.kind == "claim" and sp is not None and not sources:
+                sources = [sp]
+            if st.kind == "denial" and sp is not None:
+                sources = [a for a in sources if not (a.name == sp.name and a.country == sp.country)]
+        place_spans = _places(ctx, sent, c, targets)
+        mode, mode_ctx = _infer_mode(ctx, c)
+        context = list(dict.fromkeys([*c.context, *mode_ctx]))
+        place = None
+        if place_spans:
+            pev = _tok_ev(ctx, sent, place_spans[0])
+            place = PlaceRef(text=pev.text, evidence=pev)
+            context += [f"place:{_tok_ev(ctx, sent, sp).text}" for sp in place_spans]
+        trig_ev = _tok_ev(ctx, sent, [c.tok])
+        m = Mention(
+            id=f"{aid}:{trig_ev.start}", article_id=aid, event_type=c.event_type, mode=mode,
+            trigger=trig_ev, sentence=sent_ev, sources=sources, targets=targets, time=time,
+            place=place, modality=modality, statements=statements, context=context,
+            confidence=_confidence(c, sources, targets, place is not None, time is not None, modality),
+        )
+        built.append((c, m, place_spans))
+    # PLOVER codes announced future acts as intent: AGREE (cooperative) / THREATEN (conflictual)
+    extra: list[Mention] = []
+    used = {m.trigger.start for _, m, _ in built if m.trigger}
+    for c, m, _ in built:
+        if m.modality != "future" or c.tok.i in governed or m.event_type in ("AGREE", "THREATEN", "REQUEST"):
+            continue
+        if QUAD_CLASS[m.event_type].startswith("verbal"):
+            continue
+        aux = _aux_token(c.tok)
+        if aux is None:
+            continue
+        ev = _tok_ev(ctx, sent, [aux])
+        if ev.start in used:
+            continue
+        used.add(ev.start)
+        etype = "THREATEN" if m.event_type in CONFLICT_TYPES else "AGREE"
+        extra.append(Mention(
+            id=f"{aid}:{ev.start}", article_id=aid, event_type=etype,
+            mode=_threat_mode(c) if etype == "THREATEN" else "", trigger=ev, sentence=sent_ev,
+            sources=list(m.sources), targets=list(m.targets), time=m.time, place=m.place,
+            modality="asserted", statements=list(m.statements),
+            context=list(m.context) + [f"intent:{m.event_type}"],
+            confidence=round(min(1.0, m.confidence + 0.2), 3),
+        ))
+    mentions = [m for _, m, _ in built] + extra
+    # quantities go to the mention whose trigger they hang off, else the sentence's attack
+    for tok, q in _quantities(ctx, sent):
+        target_m: Mention | None = None
+        for c, m, _ in built:
+            if tok in c.parts:
+                target_m = m
+                break
+        if target_m is None:
+            anc = {a.i for a in tok.ancestors} | {tok.i}
+            related = [(c, m) for c, m, _ in built
+                       if c.tok.i in anc or tok.i in {a.i for a in c.tok.ancestors}]
+            pref = [m for c, m in related if m.event_type == "ASSAULT"] or [m for _, m in related]
+            target_m = pref[0] if pref else None
+        if target_m is None:
+            want = "COERCE" if q.kind == "arrested" else "ASSAULT"
+            same = [m for _, m, _ in built if m.event_type == want]
+            if same:
+                target_m = same[0]
+            elif q.kind != "weapons":
+                recent = [m for i, m in ctx.recent_assaults if si - i <= 3]
+                target_m = recent[-1] if recent else None
+        if target_m is None:
+            continue
+        if not any(x.kind == q.kind and x.value == q.value and x.evidence and q.evidence
+                   and x.evidence.start == q.evidence.start for x in target_m.quantities):
+            target_m.quantities.append(q)
+    for _, m, _ in built:
+        if m.event_type == "ASSAULT" and m.modality in ("asserted", "historical"):
+            ctx.recent_assaults.append((si, m))
+    mentions.sort(key=lambda m: m.trigger.start if m.trigger else 0)
+    return mentions
+
+
+def extract_mentions(doc: Doc, article: Article, *, lexicon: Lexicon | None = None,
+                     actors: ActorDictionary | None = None) -> list[Mention]:
+    """Every event mention in a parsed article, in text order.
+
+    ``doc`` must be the parse of ``article.text`` so that character offsets in
+    the evidence point into the article. Mention ids are
+    ``f"{article.id}:{trigger_start}"`` and so are stable across runs.
+    """
+    ctx = _Ctx(article, doc, lexicon or load_lexicon(), actors or load_actor_dictionary())
+    out: list[Mention] = []
+    for si, sent in enumerate(doc.sents):
+        out.extend(_sentence_mentions(ctx, sent, si))
+    return out

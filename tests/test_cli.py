@@ -1,0 +1,148 @@
+"""Every CLI command, on the demo store and on bad input."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from sitroom.cli import app
+
+runner = CliRunner()
+
+
+def run(*args: str | Path) -> tuple[int, str, str]:
+    result = runner.invoke(app, [str(a) for a in args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_help_lists_every_command() -> None:
+    code, out, _ = run("--help")
+    assert code == 0
+    for cmd in ("ingest", "events", "show", "timeline", "report", "export", "failures", "stats",
+                "demo", "actors"):
+        assert cmd in out
+
+
+def test_events_table_json_csv(demo_db: Path) -> None:
+    code, out, _ = run("events", "--db", demo_db)
+    assert code == 0 and "events" in out
+    code, out, _ = run("events", "--db", demo_db, "-f", "json")
+    rows = json.loads(out)
+    assert code == 0 and rows and {"id", "event_type", "sources", "targets"} <= set(rows[0])
+    code, out, _ = run("events", "--db", demo_db, "-f", "csv", "--type", "ASSAULT")
+    parsed = list(csv.DictReader(io.StringIO(out)))
+    assert code == 0 and parsed and all(r["type"] == "ASSAULT" for r in parsed)
+
+
+def test_events_filters_narrow(demo_db: Path) -> None:
+    _, out, _ = run("events", "--db", demo_db, "-f", "json")
+    everything = json.loads(out)
+    _, out, _ = run("events", "--db", demo_db, "-f", "json", "--since", "2020-01-08",
+                    "--until", "2020-01-08", "--country", "IRN")
+    some = json.loads(out)
+    assert 0 < len(some) < len(everything)
+    for e in some:
+        assert e["time"]["value"] <= "2020-01-08"
+
+
+def test_show_prints_evidence_and_as_of(demo_db: Path) -> None:
+    _, out, _ = run("events", "--db", demo_db, "-f", "json", "--min-sources", "2")
+    ev = json.loads(out)[0]
+    code, out, _ = run("show", ev["id"], "--db", demo_db)
+    assert code == 0 and ev["id"] in out and "evidence" in out
+    code, out, _ = run("show", ev["id"], "--db", demo_db, "--json")
+    data = json.loads(out)
+    assert code == 0 and data["evidence"] and data["articles"]
+    code, _, err = run("show", ev["id"], "--db", demo_db, "--as-of", "1990-01-01")
+    assert code == 1 and "no reports" in err
+
+
+def test_show_unknown_event_is_a_clear_error(demo_db: Path) -> None:
+    code, _, err = run("show", "ev_doesnotexist", "--db", demo_db)
+    assert code == 1 and "no event" in err
+
+
+def test_timeline_report_export(demo_db: Path, tmp_path: Path) -> None:
+    code, out, _ = run("timeline", "--db", demo_db)
+    assert code == 0 and "2020-01" in out
+    code, out, _ = run("timeline", "--db", demo_db, "--json")
+    assert code == 0 and json.loads(out)
+    code, out, _ = run("report", "--db", demo_db)
+    assert code == 0 and out.startswith("#")
+    html = tmp_path / "r.html"
+    code, _, _ = run("report", "--db", demo_db, "-f", "html", "-o", html)
+    assert code == 0 and "<html" in html.read_text().lower()
+    for fmt in ("plover", "acled", "gdelt", "geojson"):
+        target = tmp_path / f"out.{fmt}"
+        code, _, err = run("export", fmt, "--db", demo_db, "-o", target)
+        assert code == 0 and target.stat().st_size > 0, err
+    assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_stats_and_failures(demo_db: Path) -> None:
+    code, out, _ = run("stats", "--db", demo_db, "--json")
+    counts = json.loads(out)
+    assert code == 0 and counts["articles"] >= 40 and counts["sources"] >= 6
+    code, out, _ = run("failures", "--db", demo_db)
+    assert code == 0 and "failures" in out
+
+
+def test_ingest_reports_new_known_and_bad_files(tmp_path: Path) -> None:
+    good = tmp_path / "in" / "good.txt"
+    good.parent.mkdir()
+    good.write_text("date 2020-01-05  Parliament votes on troops - Test Wire\n\n"
+                    "Iraq's parliament voted on Sunday to ask the government to expel foreign troops.\n")
+    (tmp_path / "in" / "bad.bin").write_bytes(b"\x00\x01\x02\xff" * 64)
+    (tmp_path / "in" / "empty.txt").write_text("")
+    db = tmp_path / "t.db"
+    code, out, err = run("ingest", tmp_path / "in", "--db", db, "-q")
+    assert code == 0
+    assert "1 new, 0 already known" in out and "2 failed" in out
+    assert "bad.bin" in err and "empty.txt" in err
+    code, out, _ = run("ingest", tmp_path / "in", "--db", db, "-q")
+    assert "0 new, 1 already known" in out
+    code, out, _ = run("failures", "--db", db)
+    assert "bad.bin" in out and "2 failures" in out
+
+
+@pytest.mark.parametrize("args,needle", [
+    (("events", "--since", "yesterday"), "YYYY-MM-DD"),
+    (("events", "--type", "PARTY"), "not a PLOVER type"),
+    (("ingest", "nope/missing.txt"), "no such file"),
+    (("events",), "no such store"),
+    (("ingest", ".", "--date", "08/01/2020"), "YYYY-MM-DD"),
+])
+def test_bad_usage_is_one_clear_line(tmp_path: Path, args: tuple[str, ...], needle: str) -> None:
+    db = tmp_path / "missing.db"
+    code, _, err = run(*args, "--db", db)
+    assert code != 0 and needle in err
+    assert "Traceback" not in err
+
+
+def test_corrupt_store_is_a_clear_error(tmp_path: Path) -> None:
+    db = tmp_path / "x.db"
+    db.write_bytes(b"garbage" * 1000)
+    code, _, err = run("stats", "--db", db)
+    assert code == 1 and "x.db" in err
+
+
+def test_actors_check(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.tsv"
+    bad.write_text("this line has no tabs\n")
+    code, out, _ = run("actors", "check", bad)
+    assert code == 1 and "bad.tsv:" in out
+    code, _, err = run("actors", "check", tmp_path / "none.tsv")
+    assert code == 1 and "no such file" in err
+
+
+def test_demo_command(tmp_path: Path) -> None:
+    db, html = tmp_path / "d.db", tmp_path / "d.html"
+    code, out, err = run("demo", "--db", db, "--html", html, "-q")
+    assert code == 0, err
+    assert "new" in out and "#" in out
+    assert html.exists() and "<script src" not in html.read_text()

@@ -1,0 +1,341 @@
+"""Tests for sitroom.resolve: time normalisation, the gazetteer, and mention resolution."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sitroom.records import Article, Evidence, Mention, PlaceRef, TimeRef
+from sitroom.resolve import Gazetteer, resolve_mentions, resolve_time
+from sitroom.resolve.time import to_timex
+
+ANCHOR = "2020-01-08"  # a Wednesday
+
+
+def span(text: str, anchor: str | None = ANCHOR, precision: str = "day") -> tuple:
+    ref = resolve_time(text, anchor, precision)
+    return ref.value, ref.end, ref.precision
+
+
+# --- resolve_time: relative expressions -------------------------------------------
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("on Tuesday", ("2020-01-07", "2020-01-07", "day")),
+        ("Wednesday", ("2020-01-08", "2020-01-08", "day")),          # the anchor day itself
+        ("late on Thursday", ("2020-01-02", "2020-01-02", "day")),   # nearest past Thursday
+        ("last Wednesday", ("2020-01-01", "2020-01-01", "day")),
+        ("Tuesday night", ("2020-01-07", "2020-01-07", "day")),
+        ("yesterday", ("2020-01-07", "2020-01-07", "day")),
+        ("last night", ("2020-01-07", "2020-01-07", "day")),
+        ("today", ("2020-01-08", "2020-01-08", "day")),
+        ("three days ago", ("2020-01-05", "2020-01-05", "day")),
+        ("last week", ("2019-12-30", "2020-01-05", "week")),
+        ("last month", ("2019-12-01", "2019-12-31", "month")),
+        ("earlier this month", ("2020-01-01", "2020-01-31", "month")),
+        ("last year", ("2019-01-01", "2019-12-31", "year")),
+    ],
+)
+def test_relative_expressions(text: str, expected: tuple) -> None:
+    assert span(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "anchor", "expected"),
+    [
+        ("in June", ANCHOR, ("2019-06-01", "2019-06-30", "month")),       # after anchor -> last year
+        ("in January", ANCHOR, ("2020-01-01", "2020-01-31", "month")),    # the anchor's own month
+        ("in June", "2020-08-15", ("2020-06-01", "2020-06-30", "month")),
+        ("late December", ANCHOR, ("2019-12-21", "2019-12-31", "month")),
+        ("early March", "2020-05-01", ("2020-03-01", "2020-03-10", "month")),
+        ("March 2003", ANCHOR, ("2003-03-01", "2003-03-31", "month")),
+        ("over the summer", ANCHOR, ("2019-06-01", "2019-08-31", "season")),
+        ("this summer", "2020-07-20", ("2020-06-01", "2020-08-31", "season")),
+        ("last summer", "2020-07-20", ("2019-06-01", "2019-08-31", "season")),
+        ("the winter", ANCHOR, ("2019-12-01", "2020-02-29", "season")),
+        ("the spring of 2014", ANCHOR, ("2014-03-01", "2014-05-31", "season")),
+    ],
+)
+def test_months_and_seasons(text: str, anchor: str, expected: tuple) -> None:
+    assert span(text, anchor) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("in 1953", ("1953-01-01", "1953-12-31", "year")),
+        ("early 2019", ("2019-01-01", "2019-04-30", "year")),
+        ("late 2019", ("2019-09-01", "2019-12-31", "year")),
+        ("the 1980s", ("1980-01-01", "1989-12-31", "decade")),
+        ("the early 1990s", ("1990-01-01", "1993-12-31", "decade")),
+        ("the '70s", ("1970-01-01", "1979-12-31", "decade")),
+        ("Jan. 3", ("2020-01-03", "2020-01-03", "day")),
+        ("January 3, 2020", ("2020-01-03", "2020-01-03", "day")),
+        ("3 January", ("2020-01-03", "2020-01-03", "day")),
+        ("Dec. 30", ("2019-12-30", "2019-12-30", "day")),   # year-less, rolls back
+        ("2003-03-20", ("2003-03-20", "2003-03-20", "day")),
+        ("Sept. 11, 2001", ("2001-09-11", "2001-09-11", "day")),
+    ],
+)
+def test_absolute_expressions(text: str, expected: tuple) -> None:
+    assert span(text) == expected
+
+
+def test_turn_of_century_is_a_decade_around_2000() -> None:
+    value, end, precision = span("the turn of the century")
+    assert precision == "decade"
+    assert value is not None and end is not None
+    assert value <= "2000-01-01" <= end
+
+
+@pytest.mark.parametrize("text", ["decades-long", "for three years", "recently", "", "the mission",
+                                  "1,953 people", "Tuesdays are busy?"[:0]])
+def test_unresolvable(text: str) -> None:
+    assert span(text) == (None, None, "unknown")
+
+
+def test_month_never_invents_a_day() -> None:
+    ref = resolve_time("in October", ANCHOR)
+    assert ref.precision == "month"
+    assert ref.value == "2019-10-01" and ref.end == "2019-10-31"
+
+
+@pytest.mark.parametrize("text", ["on Tuesday", "yesterday", "last week", "last month", "in June",
+                                  "over the summer"])
+def test_relative_needs_a_known_anchor(text: str) -> None:
+    assert span(text, ANCHOR, "unknown") == (None, None, "unknown")
+    assert span(text, None) == (None, None, "unknown")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("in 1953", "1953-01-01"), ("January 3, 2020", "2020-01-03"), ("the 1980s", "1980-01-01")],
+)
+def test_absolute_resolves_without_anchor(text: str, expected: str) -> None:
+    assert resolve_time(text, ANCHOR, "unknown").value == expected
+    assert resolve_time(text, None).value == expected
+
+
+def test_timex_rendering() -> None:
+    assert to_timex(resolve_time("on Tuesday", ANCHOR)) == "2020-01-07"
+    assert to_timex(resolve_time("in June", ANCHOR)) == "2019-06"
+    assert to_timex(resolve_time("the 1980s", ANCHOR)) == "198"
+    assert to_timex(resolve_time("last week", ANCHOR)) == "2020-W01"
+    assert to_timex(resolve_time("over the summer", ANCHOR)) == "2019-SU"
+    assert to_timex(resolve_time("recently", ANCHOR)) is None
+
+
+# --- hypothesis properties ------------------------------------------------------------
+
+_DAY_CUE = re.compile(
+    r"\d|monday|tuesday|wednesday|thursday|friday|saturday|sunday|\b(mon|tue|tues|wed|weds|thu|"
+    r"thur|thurs|fri|sat|sun)\b|today|tonight|yesterday|tomorrow|overnight|night|morning|"
+    r"afternoon|evening",
+    re.IGNORECASE,
+)
+
+_WORDS = st.sampled_from([
+    "on", "last", "next", "this", "in", "early", "late", "mid", "the", "of", "ago", "days", "weeks",
+    "Tuesday", "Sunday", "June", "May", "December", "summer", "winter", "1953", "2019", "1980s",
+    "'90s", "3", "31", "Jan.", "yesterday", "week", "month", "year", "turn", "century", ",", "-",
+    "decades-long", "tonight", "weekend", "quarter", "first", "2/30/2019", "two",
+])
+_PHRASES = st.lists(_WORDS, min_size=1, max_size=6).map(" ".join)
+_ANCHORS = st.one_of(st.none(), st.dates(min_value=date(1900, 1, 1), max_value=date(2100, 12, 31))
+                     .map(date.isoformat))
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.one_of(st.text(max_size=40), _PHRASES), anchor=_ANCHORS,
+       precision=st.sampled_from(["day", "unknown"]))
+def test_resolve_time_properties(text: str, anchor: str | None, precision: str) -> None:
+    ref = resolve_time(text, anchor, precision)
+    assert ref.text == text
+    if ref.value is None:
+        assert ref.precision == "unknown"
+        return
+    start = date.fromisoformat(ref.value)
+    assert ref.end is not None
+    assert start <= date.fromisoformat(ref.end)
+    if ref.precision == "day":
+        assert _DAY_CUE.search(text), text
+
+
+def test_resolve_time_survives_garbage_anchor() -> None:
+    assert resolve_time("on Tuesday", "not-a-date").value is None
+    assert resolve_time("in 1953", "not-a-date").value == "1953-01-01"
+
+
+# --- gazetteer ----------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def gaz() -> Gazetteer:
+    return Gazetteer.default()
+
+
+def test_gazetteer_is_cached(gaz: Gazetteer) -> None:
+    assert Gazetteer.default() is gaz
+
+
+@pytest.mark.parametrize("name", ["Al-Asad", "Ain al-Assad air base", "Asad air base", "al Asad Airbase"])
+def test_air_base_is_a_site_in_anbar(gaz: Gazetteer, name: str) -> None:
+    ref = gaz.lookup(name)
+    assert ref is not None
+    assert (ref.precision, ref.country, ref.admin1) == ("site", "IRQ", "Anbar")
+    assert ref.lat is not None and ref.lon is not None
+    assert abs(ref.lat - 33.8) < 0.3 and abs(ref.lon - 42.4) < 0.3
+
+
+def test_erbil_spellings_agree(gaz: Gazetteer) -> None:
+    refs = [gaz.lookup(n) for n in ("Erbil", "Irbil", "Arbil")]
+    assert all(r is not None for r in refs)
+    assert len({(r.lat, r.lon, r.precision) for r in refs if r}) == 1
+    assert refs[0] is not None and refs[0].country == "IRQ" and refs[0].precision == "city"
+
+
+@pytest.mark.parametrize(
+    ("name", "country", "precision"),
+    [("Baghdad", "IRQ", "city"), ("Kirkuk", "IRQ", "city"), ("Tehran", "IRN", "city"),
+     ("Fallujah", "IRQ", "city"), ("Iraq", "IRQ", "country"), ("U.S.", "USA", "country"),
+     ("Anbar province", "IRQ", "province"), ("Nineveh", "IRQ", "province"),
+     ("the Strait of Hormuz", None, "site"), ("Natanz", "IRN", "site"), ("Al Udeid", "QAT", "site")],
+)
+def test_lookups(gaz: Gazetteer, name: str, country: str | None, precision: str) -> None:
+    ref = gaz.lookup(name)
+    assert ref is not None
+    assert (ref.country, ref.precision) == (country, precision)
+
+
+def test_city_output_carries_geonames_fields(gaz: Gazetteer) -> None:
+    ref = gaz.lookup("Baghdad")
+    assert ref is not None
+    assert ref.geonameid and ref.admin1 == "Baghdad"
+    assert abs((ref.lat or 0) - 33.3) < 0.2 and abs((ref.lon or 0) - 44.4) < 0.2
+
+
+def test_context_country_decides_paris(gaz: Gazetteer) -> None:
+    fr = gaz.lookup("Paris", ["FRA"])
+    us = gaz.lookup("Paris", ["USA"])
+    assert fr is not None and fr.country == "FRA"
+    assert us is not None and us.country == "USA" and us.admin1 == "Texas"
+    tx = gaz.lookup("Paris, Texas")
+    assert tx is not None and tx.admin1 == "Texas"
+
+
+def test_demonyms_are_not_places(gaz: Gazetteer) -> None:
+    for word in ("Iraqi", "Iranian", "Syrian", "American", "Americans"):
+        assert gaz.lookup(word) is None
+
+
+def test_unknown_name(gaz: Gazetteer) -> None:
+    assert gaz.lookup("Xqzzyville of the Nowhere") is None
+    assert gaz.lookup("") is None
+
+
+# --- resolve_mentions ---------------------------------------------------------------------------
+
+TEXT = (
+    "Iranian missiles struck the Al-Asad air base in Anbar on Tuesday, officials said.\n"
+    "The base was first built in 1953 by Iraqi engineers.\n"
+    "Residents of Baghdad gathered in the streets."
+)
+
+
+@pytest.fixture(scope="module")
+def doc_and_article():  # type: ignore[no-untyped-def]
+    from sitroom.nlp import load_nlp
+
+    article = Article.make(TEXT, published=ANCHOR, source="Test Wire")
+    return load_nlp()(TEXT), article
+
+
+def _sentence(article: Article, needle: str) -> Evidence:
+    start = article.text.index(needle)
+    end = article.text.find("\n", start)
+    end = len(article.text) if end < 0 else end
+    return Evidence(article.id, start, end, start, end, article.text[start:end])
+
+
+def _span(article: Article, sent: Evidence, needle: str) -> Evidence:
+    start = article.text.index(needle, sent.sent_start)
+    return Evidence(article.id, sent.sent_start, sent.sent_end, start, start + len(needle), needle)
+
+
+def test_resolve_mentions(doc_and_article) -> None:  # type: ignore[no-untyped-def]
+    doc, article = doc_and_article
+    s1 = _sentence(article, "Iranian missiles")
+    s2 = _sentence(article, "The base was")
+    s3 = _sentence(article, "Residents of")
+    strike = Mention(
+        id="m1", article_id=article.id, event_type="ASSAULT", sentence=s1,
+        trigger=_span(article, s1, "struck"),
+        time=TimeRef(text="on Tuesday", evidence=_span(article, s1, "on Tuesday")),
+        place=PlaceRef(text="Al-Asad air base", evidence=_span(article, s1, "Al-Asad air base")),
+        context=["place:Anbar"],
+    )
+    built = Mention(
+        id="m2", article_id=article.id, event_type="COOPERATE", sentence=s2,
+        trigger=_span(article, s2, "built"),
+        time=TimeRef(text="in 1953", evidence=_span(article, s2, "in 1953")),
+    )
+    rally = Mention(
+        id="m3", article_id=article.id, event_type="PROTEST", sentence=s3,
+        trigger=_span(article, s3, "gathered"),
+        place=PlaceRef(text="Baghdad", evidence=_span(article, s3, "Baghdad")),
+    )
+    resolve_mentions([strike, built, rally], doc, article)
+
+    assert strike.time is not None and strike.time.value == "2020-01-07"
+    assert strike.time.precision == "day" and strike.time.evidence is not None
+    assert strike.modality == "asserted"
+    assert strike.place is not None
+    assert (strike.place.precision, strike.place.country, strike.place.admin1) == ("site", "IRQ", "Anbar")
+    assert strike.place.evidence is not None and strike.place.evidence.text == "Al-Asad air base"
+
+    assert built.time is not None and built.time.value == "1953-01-01"
+    assert built.modality == "historical"
+
+    assert rally.time is not None
+    assert (rally.time.value, rally.time.precision) == (ANCHOR, "reported")
+    assert rally.place is not None and rally.place.country == "IRQ" and rally.place.precision == "city"
+
+
+def test_inherits_earlier_date_in_paragraph() -> None:
+    from sitroom.nlp import load_nlp
+
+    text = "On Monday, militants attacked a convoy near Kirkuk. Hours later they fired rockets at a base."
+    article = Article.make(text, published=ANCHOR)
+    doc = load_nlp()(text)
+    start = text.index("Hours later")
+    sent = Evidence(article.id, start, len(text), start, len(text))
+    trig = text.index("fired")
+    m = Mention(id="x", article_id=article.id, event_type="ASSAULT", sentence=sent,
+                trigger=Evidence(article.id, start, len(text), trig, trig + 5, "fired"))
+    resolve_mentions([m], doc, article)
+    assert m.time is not None and m.time.value == "2020-01-06" and m.time.precision == "day"
+    assert m.time.evidence is not None and "Monday" in m.time.evidence.text
+
+
+def test_unknown_article_date() -> None:
+    text = "Protesters marched on Tuesday."
+    article = Article.make(text, published="2020-01-08", date_precision="unknown")
+    sent = Evidence(article.id, 0, len(text), 0, len(text))
+    relative = Mention(id="a", article_id=article.id, event_type="PROTEST", sentence=sent,
+                       time=TimeRef(text="on Tuesday"))
+    undated = Mention(id="b", article_id=article.id, event_type="PROTEST", sentence=sent)
+    resolve_mentions([relative, undated], None, article)
+    assert relative.time is not None and (relative.time.value, relative.time.precision) == (None, "unknown")
+    assert relative.time.text == "on Tuesday"
+    assert undated.time is not None and (undated.time.value, undated.time.precision) == (None, "unknown")
+
+
+def test_province_context_breaks_ties_within_a_country(gaz: Gazetteer) -> None:
+    ref = gaz.lookup("Athens", ["USA"], ["Georgia"])
+    assert ref is not None and (ref.country, ref.admin1) == ("USA", "Georgia")
+    state = gaz.lookup("Georgia", ["USA"])
+    assert state is not None and state.precision == "province" and state.country == "USA"
