@@ -11,8 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from sitroom.evaluate import evaluate, read_dataset, split_of
 from sitroom.evaluate import cli as eval_cli
+from sitroom.evaluate import evaluate, read_dataset, split_of
 from sitroom.evaluate.harness import primary, select_split
 from sitroom.evaluate.mappings import (
     acled_label,

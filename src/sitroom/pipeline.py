@@ -120,8 +120,8 @@ def ingest(
         seen.add(item.id)
         original = dedup.add(item)
         if original is not None:
-            item.duplicate_of = original
             report.syndicated += 1
+            _link_copy(item, original, pending, store)
         pending.append(item)
         if len(pending) >= batch_size:
             flush()
@@ -135,6 +135,26 @@ def ingest(
     if not isinstance(db, Store):
         store.close()
     return report
+
+
+def _link_copy(item: Article, original_id: str, pending: list[Article], store: Store) -> None:
+    """Mark the later-published of two near-identical articles as the copy.
+
+    Files arrive in path order, not publication order, so the article read
+    first is not always the wire original. On the same day the longer text
+    is taken as the original: republishers trim, they rarely add.
+    """
+    earlier = next((a for a in pending if a.id == original_id), None) or store.article(original_id)
+    if (earlier is not None and item.published and earlier.published
+            and (item.published, -len(item.text)) < (earlier.published, -len(earlier.text))
+            and earlier.duplicate_of is None):
+        item.duplicate_of = None
+        if earlier in pending:
+            earlier.duplicate_of = item.id
+        else:
+            store.set_duplicate(earlier.id, item.id)
+        return
+    item.duplicate_of = original_id
 
 
 def remerge(store: Store) -> int:

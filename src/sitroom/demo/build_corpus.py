@@ -139,6 +139,14 @@ def _footer(outlet: Outlet, year: int) -> str:
     )
 
 
+def _author_type(author: str, outlet: Outlet) -> str:
+    """Bylines like "Crescent Wire staff" name an organisation, not a person."""
+    low = author.lower()
+    if low.endswith((" staff", " desk")) or low.endswith(("wire", "agency")) or author == outlet.name:
+        return "Organization"
+    return "Person"
+
+
 def render_html(a: DemoArticle, outlet: Outlet) -> str:
     """A realistic article page: head metadata, site chrome around an ``<article>``."""
     e = html.escape
@@ -150,7 +158,7 @@ def render_html(a: DemoArticle, outlet: Outlet) -> str:
         "@type": "NewsArticle",
         "headline": a.title,
         "datePublished": iso,
-        "author": {"@type": "Person", "name": a.author},
+        "author": {"@type": _author_type(a.author, outlet), "name": a.author},
         "publisher": {"@type": "Organization", "name": outlet.name},
         "mainEntityOfPage": a.url,
     }

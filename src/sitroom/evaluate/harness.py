@@ -4,7 +4,8 @@ One item = one text. The extractor may return several mentions for it; the
 item is scored on its *primary* mention (highest confidence, earliest on
 ties), since a coder assigns one event per gold record. For GTD, which codes
 only attacks, the primary mention is the most confident violent one
-(ASSAULT/COERCE) when there is one.
+(ASSAULT/COERCE) when there is one; for CASE (ACLED), the most confident
+material-conflict one, since ACLED codes acts on the ground, not statements.
 """
 
 from __future__ import annotations
@@ -39,6 +40,8 @@ from sitroom.records import EVENT_TYPES, QUAD_CLASS, Mention
 
 SPLITS: tuple[str, ...] = ("dev", "holdout", "all")
 VIOLENT = ("ASSAULT", "COERCE")
+# ACLED codes what happened on the ground, not what was said about it.
+MATERIAL_CONFLICT = tuple(t for t in EVENT_TYPES if QUAD_CLASS[t] == "material_conflict")
 
 
 def split_of(item_id: str) -> str:
@@ -206,7 +209,7 @@ def _score_case(items: Sequence[GoldItem], preds: Sequence[list[Mention]],
                 res: EvalResult) -> None:
     gold_l, pred_l = [], []
     for item, mentions in zip(items, preds, strict=True):
-        m = primary(mentions)
+        m = primary(mentions, prefer=MATERIAL_CONFLICT)
         label = acled_label(m) if m else NONE_LABEL
         gold_l.append(item.gold["label"])
         pred_l.append(label)

@@ -11,13 +11,15 @@ ACLED/CASE (:func:`acled_label`)
   2. table default for (type, mode), falling back to (type, "*")
   3. ASSAULT:
      - protesters among the targets -> FORCE_AGAINST_PROTEST
-     - mode absent/firearms/explosives: weapon words in the evidence
-       (``weapon_cues.tsv``: grenade, mortar, ...) pick the explosive sub-type
+     - protesters (rioters) among the sources -> VIOL_DEMONSTR
+     - unless the mode already names the sub-type (aerial, suicide-attack ...),
+       weapon words in the evidence (``weapon_cues.tsv``: grenade, mortar,
+       warplanes ...) pick the remote-violence sub-type
      - default ARMED_CLASH becomes ATTACK when every target is civilian, or
        MOB_VIOL when the sources are civilians (a mob) and no target is armed
   4. COERCE: protesters among the targets -> PROTEST_WITH_INTER; a seizure by a
      non-state armed source -> NON_STATE_ACTOR_OVERTAKES_TER; a seizure of
-     weapons (a 'weapons' quantity) -> DISR_WEAP
+     weapons (a 'weapons' quantity, or arms words in the evidence) -> DISR_WEAP
   5. PROTEST (not riot): reported deaths/injuries -> FORCE_AGAINST_PROTEST;
      arrests -> PROTEST_WITH_INTER
 
@@ -42,7 +44,11 @@ NONE_LABEL = "NONE"   # what an item gets when the extractor found nothing to ma
 ARMED_SECTORS = frozenset({"MIL", "REB", "COP", "UAF", "IMG", "SPY", "GOV", "INS", "PMF"})
 NON_STATE_ARMED = frozenset({"REB", "UAF", "IMG", "INS"})
 CIVILIAN_SECTORS = frozenset({"CVL", "REF", "EDU", "MED", "JRN", "BUS", "REL", "LAB", "HLH"})
-_PROTESTER = re.compile(r"\b(protest\w*|demonstrat\w*|marcher\w*|rall(?:y|ies)|crowds?)\b", re.I)
+# ASSAULT modes that already name the ACLED sub-type; weapon words refine the others.
+_DECISIVE_ASSAULT_MODES = frozenset({"aerial", "drone", "suicide-attack", "unconventional",
+                                     "sexual", "abduct", "seize"})
+_PROTESTER = re.compile(r"\b(protest\w*|demonstrat\w*|marcher\w*|rioter\w*|rall(?:y|ies)|crowds?)\b",
+                        re.I)
 
 
 @cache
@@ -98,7 +104,9 @@ def acled_label(m: Mention) -> str:
     if m.event_type == "ASSAULT":
         if _has_protesters(m.targets):
             return "FORCE_AGAINST_PROTEST"
-        if m.mode in ("", "firearms", "explosives") or not specific:
+        if _has_protesters(m.sources):
+            return "VIOL_DEMONSTR"
+        if m.mode not in _DECISIVE_ASSAULT_MODES:
             cue = _first_cue("acled", _evidence_text(m))
             if cue:
                 return cue
@@ -113,7 +121,7 @@ def acled_label(m: Mention) -> str:
         if _has_protesters(m.targets):
             return "PROTEST_WITH_INTER"
         if m.mode in ("seize", "confiscate"):
-            if _has_quantity(m, "weapons"):
+            if _has_quantity(m, "weapons") or _first_cue("acled_seize", _evidence_text(m)):
                 return "DISR_WEAP"
             if _sectors(m.sources) & NON_STATE_ARMED:
                 return "NON_STATE_ACTOR_OVERTAKES_TER"

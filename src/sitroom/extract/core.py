@@ -77,7 +77,7 @@ FUTURE_AUX = frozenset({"will", "shall", "'ll", "wo"})
 HYPO_AUX = frozenset({"could", "might", "may", "should", "must"})
 OBJECT_CONTROL = frozenset({
     "urge", "ask", "order", "force", "call", "tell", "persuade", "pressure", "allow", "press",
-    "encourage", "invite", "compel", "request", "warn",
+    "encourage", "invite", "compel", "request", "warn", "lead", "prompt", "cause", "push", "drive",
 })
 SITE_NOUNS = frozenset({
     "base", "airbase", "facility", "embassy", "consulate", "compound", "camp", "airport", "port",
@@ -88,7 +88,7 @@ SITE_NOUNS = frozenset({
 })
 PLACE_PREPS = frozenset({
     "in", "at", "near", "outside", "inside", "across", "into", "throughout", "around", "off",
-    "over", "from", "within", "along", "on",
+    "over", "within", "along", "on",
 })
 TARGET_PREPS: dict[str, frozenset[str]] = {
     "ASSAULT": frozenset({"on", "against", "at", "upon", "into"}),
@@ -108,6 +108,7 @@ TARGET_PREPS: dict[str, frozenset[str]] = {
     "MOBILIZE": frozenset({"against", "to"}),
     "CONCEDE": frozenset({"to"}),
 }
+TEMPORAL_PREPS = frozenset({"after", "before", "since", "following", "until", "amid", "despite"})
 OF_IS_SOURCE = frozenset({"RETREAT", "PROTEST", "MOBILIZE", "CONSULT", "THREATEN", "REQUEST", "ACCUSE"})
 NP_MODS = frozenset({"compound", "amod", "poss", "nmod", "det", "nummod", "quantmod", "case",
                      "flat", "punct", "advmod", "npadvmod"})
@@ -185,8 +186,7 @@ class _Ctx:
     doc: Doc
     lex: Lexicon
     actors: ActorDictionary
-    last_org: Actor | None = None
-    last_person: Actor | None = None
+    coref: dict[int, Actor | None] = field(default_factory=dict)
     recent_assaults: list[tuple[int, Mention]] = field(default_factory=list)
 
 
@@ -286,6 +286,9 @@ def _subject(v: Token) -> tuple[list[Token], bool]:
                      for g in c.children if g.dep_ == "pobj"]
             return poss, False
         if cur.dep_ in ("xcomp", "conj", "advcl", "ccomp", "pcomp", "acomp"):
+            if cur.dep_ == "conj" and any(c.dep_ in ("nsubjpass", "auxpass") for c in head.children):
+                agents = [p for c in head.children if c.dep_ == "agent" for p in c.children if p.dep_ == "pobj"]
+                return agents, False
             if cur.dep_ == "xcomp" and _lemma(head) in OBJECT_CONTROL:
                 objs = [c for c in head.children if c.dep_ in ("dobj", "dative")]
                 if objs:
@@ -314,8 +317,16 @@ def _subject(v: Token) -> tuple[list[Token], bool]:
 def _np_span(h: Token) -> list[Token]:
     left = h.i
     for c in h.lefts:
+        if c.dep_ == "punct" and not (c.text == "-" and not c.whitespace_):
+            continue
         if c.dep_ in NP_MODS:
             left = min(left, c.left_edge.i)
+    for k in range(h.i - 1, left - 1, -1):
+        tk = h.doc[k]
+        if tk.is_space or "\n" in tk.whitespace_ or (tk.text in ("-", "\u2013", "\u2014", ":", ";")
+                                                     and tk.whitespace_):
+            left = k + 1
+            break
     right = h.i
     for c in h.rights:
         if c.dep_ in ("compound", "flat", "nmod") or (c.dep_ == "prep" and c.lower_ == "of"
@@ -333,9 +344,9 @@ def _actor_from_np(ctx: _Ctx, sent: Span, h: Token) -> Actor | None:
     if h.tag_ in ("WDT", "WP", "WP$") or h.lower_ in ("that", "which", "who", "whom"):
         return None
     if h.pos_ == "PRON" or h.lower_ in PERSON_PRONOUNS | ORG_PRONOUNS:
-        ref = ctx.last_person if h.lower_ in PERSON_PRONOUNS else ctx.last_org
-        if h.lower_ in ("they", "them", "their") and ref is None:
-            ref = ctx.last_person
+        if h.lower_ not in PERSON_PRONOUNS | ORG_PRONOUNS or _expletive(h):
+            return None
+        ref = _antecedent(ctx, h)
         if ref is None:
             return None
         return Actor(text=h.text, name=ref.name, country=ref.country, sector=ref.sector,
@@ -343,7 +354,7 @@ def _actor_from_np(ctx: _Ctx, sent: Span, h: Token) -> Actor | None:
     span = _np_span(h)
     words = [t.text for t in span]
     spaces = [t.whitespace_ for t in span]
-    matches = ctx.actors.match_tokens(words, spaces)
+    matches = [m for m in ctx.actors.match_tokens(words, spaces) if not _backer(span, m[1])]
     if not matches and h.text.endswith("s") and h.pos_ in ("PROPN", "NOUN"):
         e = ctx.actors.get(h.text[:-1])
         if e is not None and e.type == "demonym":
@@ -408,11 +419,53 @@ def _actor_from_np(ctx: _Ctx, sent: Span, h: Token) -> Actor | None:
     toks = span[min(s for s, _, _ in matches):]
     a = Actor(text=" ".join(t.text for t in toks).replace(" 's", "'s"), name=name,
               country=country, sector=sector, evidence=_tok_ev(ctx, sent, toks))
-    if (specific is not None and specific.type == "person") or h.ent_type_ == "PERSON":
-        ctx.last_person = a
-    elif country is not None and a.sector not in ("CVL",):
-        ctx.last_org = a
     return a
+
+
+BACKER_WORDS = frozenset({"backed", "sponsored", "funded", "supported", "allied", "aligned",
+                          "trained", "armed", "inspired", "friendly"})
+
+
+def _backer(span: list[Token], end: int) -> bool:
+    """'CIA-backed coup': the backer is not the actor of the phrase."""
+    rest = [t.lower_ for t in span[end:end + 2]]
+    return len(rest) == 2 and rest[0] == "-" and rest[1] in BACKER_WORDS
+
+
+def _expletive(h: Token) -> bool:
+    """'It is clear that ...': a dummy subject, not a reference."""
+    return h.lower_ == "it" and _lemma(h.head) == "be" and any(
+        c.dep_ in ("ccomp", "xcomp", "acomp", "attr") for c in h.head.children)
+
+
+def _antecedent(ctx: _Ctx, h: Token) -> Actor | None:
+    """Cheap pronoun resolution: the nearest preceding actor, subjects first."""
+    if h.i in ctx.coref:
+        return ctx.coref[h.i]
+    want_person = h.lower_ in PERSON_PRONOUNS
+    first_sent = h.sent.start
+    for _ in range(2):
+        if first_sent > 0:
+            first_sent = ctx.doc[first_sent - 1].sent.start
+    found: list[tuple[Token, Actor]] = []
+    for i in range(h.i - 1, first_sent - 1, -1):
+        t = ctx.doc[i]
+        if t.pos_ not in ("PROPN", "NOUN") or t.dep_ in ("compound", "amod", "nmod", "flat"):
+            continue
+        if t.lower_ in PERSON_PRONOUNS | ORG_PRONOUNS:
+            continue
+        a = _actor_from_np(ctx, t.sent, t)
+        if a is None:
+            continue
+        is_person = t.ent_type_ == "PERSON" or (ctx.actors.get(t.text) or ActorEntry("", "", None, None, "")).type == "person"
+        if want_person != is_person or (not want_person and (a.country is None or a.sector == "CVL")):
+            continue
+        found.append((t, a))
+    best = next((a for t, a in found if t.dep_ in ("nsubj", "nsubjpass", "poss")), None)
+    if best is None and found:
+        best = found[0][1]
+    ctx.coref[h.i] = best
+    return best
 
 
 def _actors(ctx: _Ctx, sent: Span, tok: Token, deep: bool = False) -> list[Actor]:
@@ -426,6 +479,20 @@ def _actors(ctx: _Ctx, sent: Span, tok: Token, deep: bool = False) -> list[Actor
             out.extend(split)
             continue
         a = _actor_from_np(ctx, sent, h)
+        if deep and (_lemma(h) in SITE_NOUNS or h.lower_ in SITE_NOUNS):
+            occupants = [o for c in h.children if c.dep_ in ("acl", "relcl")
+                         for o in c.children if o.dep_ == "dobj"]
+            found = [x for o in occupants for x in _actors(ctx, sent, o)]
+            if found:
+                out.extend(found)  # "bases hosting US troops": the troops are the target
+                continue
+        if a is None or a.country is None:
+            for ap in h.children:
+                if ap.dep_ == "appos":
+                    b = _actor_from_np(ctx, sent, ap)
+                    if b is not None and b.country is not None:
+                        a = b
+                        break
         if a is None and deep:
             for c in h.children:
                 if c.dep_ in ("acl", "relcl"):
@@ -443,22 +510,37 @@ def _actors(ctx: _Ctx, sent: Span, tok: Token, deep: bool = False) -> list[Actor
 
 def _split_modifiers(ctx: _Ctx, sent: Span, h: Token) -> list[Actor]:
     """"U.S. and coalition forces" -> U.S. forces + coalition forces."""
-    for m in h.lefts:
-        if m.dep_ not in ("compound", "nmod", "amod") or not m.conjuncts:
+    mods = [c for c in h.lefts if c.dep_ in ("compound", "nmod", "amod")]
+    group: list[Token] = []
+    for m in mods:
+        if m.conjuncts:
+            group = [m, *[c for c in m.conjuncts if c.i < h.i]]
+            break
+        if any(c.dep_ == "cc" for c in m.children) and mods.index(m) + 1 < len(mods):
+            group = mods[mods.index(m):]
+            break
+    if len(group) < 2:
+        return []
+    head_entry = ctx.actors.get(h.text)
+    lead_country: ActorEntry | None = None
+    for m in mods:
+        if m.i < group[0].i:
+            e = ctx.actors.get(m.text)
+            if e is not None and e.country:
+                lead_country = e
+    out = []
+    for x in group:
+        e = ctx.actors.get(x.text)
+        if e is None:
             continue
-        group = [m, *[c for c in m.conjuncts if c.i < h.i]]
-        head_entry = ctx.actors.get(h.text)
-        out = []
-        for x in group:
-            e = ctx.actors.get(x.text)
-            if e is None:
-                continue
-            sector = head_entry.sector if head_entry is not None and head_entry.type == "sector" else e.sector
-            out.append(Actor(text=f"{x.text} {h.text}", name=e.name, country=e.country, sector=sector,
-                             evidence=_tok_ev(ctx, sent, [x])))
-        if len(out) == len(group):
-            return out
-    return []
+        country = e.country or (lead_country.country if lead_country else None)
+        sector = head_entry.sector if head_entry is not None and head_entry.type == "sector" else e.sector
+        if e.type == "sector" and (head_entry is None or head_entry.type != "sector"):
+            sector = e.sector
+        name = e.name if e.type != "sector" or lead_country is None else lead_country.name
+        out.append(Actor(text=f"{x.text} {h.text}", name=name, country=country, sector=sector,
+                         evidence=_tok_ev(ctx, sent, [x])))
+    return out if len(out) == len(group) else []
 
 
 def _dedupe(actors: list[Actor]) -> list[Actor]:
@@ -493,6 +575,8 @@ def _find_candidates(ctx: _Ctx, sent: Span) -> list[Cand]:
             continue
         lemma = _lemma(t)
         entries = [e for e in ctx.lex.candidates(lemma) if e.pos == cls]
+        if t.pos_ == "PROPN" and (t.ent_type_ or t.dep_ in ("compound", "flat")):
+            continue  # part of a name ("Associated Press", "Islamic Revolution")
         if not entries and t.pos_ == "PROPN":
             entries = [e for e in ctx.lex.candidates(lemma) if e.pos == "VERB"]
         if not entries:
@@ -561,44 +645,56 @@ def _linked(a: Token, b: Token) -> bool:
     return b.head.head == a and b.dep_ == "pcomp"
 
 
+def _has_own_subject(t: Token) -> bool:
+    return any(c.dep_ in ("nsubj", "nsubjpass", "csubj") for c in t.children)
+
+
 def _fold(cands: list[Cand]) -> list[Cand]:
     """Fold outcome verbs and argument-linked same-type triggers into one mention."""
+    parent: dict[int, Cand] = {}
+
+    def rep(c: Cand) -> Cand:
+        while c.tok.i in parent:
+            c = parent[c.tok.i]
+        return c
+
+    def join(keep: Cand, fold: Cand) -> None:
+        keep, fold = rep(keep), rep(fold)
+        if keep is fold:
+            return
+        parent[fold.tok.i] = keep
+        fold.dropped = True
+        keep.parts.extend(fold.parts)
+        keep.consumed |= fold.consumed
+        if not keep.mode and fold.mode:
+            keep.mode = fold.mode
+        for ctx_tag in fold.context:
+            if ctx_tag not in keep.context:
+                keep.context.append(ctx_tag)
+
     assaults = [c for c in cands if c.event_type == "ASSAULT"]
     for c in assaults:
-        if c.dropped:
-            continue
         for d in assaults:
-            if d is c or d.dropped or c.dropped:
+            if d is c:
                 continue
-            keep, fold = None, None
             if _linked(c.tok, d.tok):
                 keep, fold = c, d
-            elif _linked(d.tok, c.tok):
-                keep, fold = d, c
-            if keep is None or fold is None:
+            else:
                 continue
             fold_out = _lemma(fold.tok) in OUTCOME_VERBS
             keep_out = _lemma(keep.tok) in OUTCOME_VERBS
             rel = fold.tok.dep_ if fold.tok.head == keep.tok else fold.tok.head.dep_
-            if not fold_out and rel == "conj":
-                continue  # "attacked X and bombed Y": two acts
+            if rel == "conj" and not fold_out and _has_own_subject(fold.tok):
+                continue  # "Iran attacked X and Israel bombed Y": two acts
             if keep_out and not fold_out and keep.tok.pos_ == "VERB" and fold.tok.pos_ == "NOUN":
                 keep, fold = fold, keep  # "the attack killed 5": keep the attack noun
-            fold.dropped = True
-            keep.parts.extend(fold.parts)
-            if not keep.mode and fold.mode:
-                keep.mode = fold.mode
+            join(keep, fold)
     for c in cands:  # same-type noun that is the object of a same-type verb ("launched strikes")
-        if c.dropped:
-            continue
         for d in cands:
-            if d is c or d.dropped or d.event_type != c.event_type:
+            if d is c or d.event_type != c.event_type:
                 continue
             if d.tok.head == c.tok and d.tok.dep_ in ("dobj", "attr", "nsubjpass") and d.tok.pos_ == "NOUN":
-                d.dropped = True
-                c.parts.extend(d.parts)
-                if not c.mode and d.mode:
-                    c.mode = d.mode
+                join(c, d)
     return [c for c in cands if not c.dropped]
 
 
@@ -624,6 +720,13 @@ def _roles(ctx: _Ctx, sent: Span, c: Cand) -> tuple[list[Actor], list[Actor]]:
             subj, passive = _subject(p)
             for s in subj:
                 sources.extend(_actors(ctx, sent, s))
+            if passive and not subj and _lemma(p) in ("launch", "fire"):
+                # "missiles were launched from Iran": the launch site's country acts
+                for ch in p.children:
+                    if ch.dep_ == "prep" and ch.lower_ == "from":
+                        for o in ch.children:
+                            if o.dep_ == "pobj" and o.ent_type_ == "GPE":
+                                sources.extend(_actors(ctx, sent, o))
             for ch in p.children:
                 if ch.dep_ in ("dobj", "dative", "nsubjpass") and ch.i not in c.consumed:
                     if passive and ch.dep_ == "nsubjpass" or not passive:
@@ -766,6 +869,10 @@ def _statements(ctx: _Ctx, sent: Span, c: Cand) -> list[Statement]:
             cur = head
     # "..., he said" attached below the clause; "according to X"; "citing X"
     clause = c.tok
+    for _ in range(6):
+        if clause.pos_ in ("VERB", "AUX") or clause.head is clause:
+            break
+        clause = clause.head
     while clause.dep_ in ("conj", "xcomp", "aux") and clause.head is not clause:
         clause = clause.head
     for t in list(clause.children) + [t for t in sent if t.lower_ == "according"]:
@@ -810,6 +917,8 @@ def _governors(t: Token) -> list[tuple[Token, str]]:
         head = cur.head
         if head is cur:
             break
+        if cur.dep_ == "pobj" and head.lower_ in TEMPORAL_PREPS:
+            break  # "after the assassination": a time anchor, not part of the governed act
         out.append((head, cur.dep_))
         if _lemma(head) in SPEECH and head.pos_ in ("VERB", "AUX"):
             break
@@ -922,7 +1031,7 @@ def _is_historical(ctx: _Ctx, c: Cand, time_text: str) -> bool:
             return y < py
         return False
     if month is not None and pm is not None:
-        return month > pm or pm - month >= 2
+        return (pm - month) % 12 >= 2  # the most recent such month lies 2+ months back
     return False
 
 
@@ -991,6 +1100,8 @@ def _places(ctx: _Ctx, sent: Span, c: Cand, targets: list[Actor]) -> list[list[T
     def add(p: Token) -> None:
         for q in [p, *p.conjuncts]:
             span = _place_span(sent, q)
+            if span is None and q is not p and q.pos_ == "PROPN" and found:
+                span = [q]  # "at Al-Assad and Irbil": a conjoined name is a place too
             if span and span[0].i not in seen and span[0].idx not in actor_starts:
                 entry = ctx.actors.get(" ".join(t.text for t in span))
                 if entry is not None and entry.type in ("person", "group", "igo", "institution", "sector"):
@@ -1289,7 +1400,10 @@ def _sentence_mentions(ctx: _Ctx, sent: Span, si: int) -> list[Mention]:
         if place_spans:
             pev = _tok_ev(ctx, sent, place_spans[0])
             place = PlaceRef(text=pev.text, evidence=pev)
-            context += [f"place:{_tok_ev(ctx, sent, sp).text}" for sp in place_spans]
+            for sp in place_spans:
+                tag = f"place:{_tok_ev(ctx, sent, sp).text}"
+                if tag not in context:
+                    context.append(tag)
         trig_ev = _tok_ev(ctx, sent, [c.tok])
         m = Mention(
             id=f"{aid}:{trig_ev.start}", article_id=aid, event_type=c.event_type, mode=mode,
@@ -1303,6 +1417,9 @@ def _sentence_mentions(ctx: _Ctx, sent: Span, si: int) -> list[Mention]:
     used = {m.trigger.start for _, m, _ in built if m.trigger}
     for c, m, _ in built:
         if m.modality != "future" or c.tok.i in governed or m.event_type in ("AGREE", "THREATEN", "REQUEST"):
+            continue
+        anc = {a.i for a in c.tok.ancestors}
+        if any(d.tok.i in anc and QUAD_CLASS.get(d.event_type, "").startswith("verbal") for d in cands):
             continue
         if QUAD_CLASS[m.event_type].startswith("verbal"):
             continue

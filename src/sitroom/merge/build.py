@@ -103,10 +103,19 @@ def _majority(values: list[str], prefer: Sequence[str] = ()) -> str:
     return min(cnt, key=lambda v: (-cnt[v], rank.get(v, len(rank)), v))
 
 
-def _pick_time(members: list[Mention], articles: Mapping[str, Article]) -> TimeRef | None:
-    """The most precise member time that agrees with most members.
+# Narrowest first: a report's date bounds the event to a few days, which says
+# more than an explicit year or decade ("in 21st century form ...").
+CHOICE_RANK: dict[str, int] = {
+    "day": 0, "reported": 1, "week": 2, "month": 3, "season": 4, "year": 5, "decade": 6,
+    "unknown": 7,
+}
 
-    Explicit expressions beat "reported" article dates. Among the most precise
+
+def _pick_time(members: list[Mention], articles: Mapping[str, Article]) -> TimeRef | None:
+    """The narrowest member time that agrees with most members.
+
+    A stated day beats a report date, which beats a stated week, month,
+    season, year or decade (ranked by ``CHOICE_RANK``). Among the most precise
     candidates, the one whose date falls inside the most members' intervals
     wins (then the earliest). When the best is a period (week, month ...), it
     is narrowed to the intersection with the other explicit periods. With only
@@ -116,11 +125,11 @@ def _pick_time(members: list[Mention], articles: Mapping[str, Article]) -> TimeR
              and date_interval(m, articles) is not None]
     if not cands:
         times = [m.time for m in members if m.time is not None]
-        return min(times, key=lambda t: (DATE_RANK.get(t.precision, 9), t.value or "", t.text)) \
+        return min(times, key=lambda t: (CHOICE_RANK.get(t.precision, 9), t.value or "", t.text)) \
             if times else None
     ivs = [iv for m in members if (iv := date_interval(m, articles)) is not None]
-    best_rank = min(DATE_RANK.get(m.time.precision, 9) for m in cands if m.time)
-    top = [m for m in cands if m.time and DATE_RANK.get(m.time.precision, 9) == best_rank]
+    best_rank = min(CHOICE_RANK.get(m.time.precision, 9) for m in cands if m.time)
+    top = [m for m in cands if m.time and CHOICE_RANK.get(m.time.precision, 9) == best_rank]
 
     def support(m: Mention) -> int:
         iv = date_interval(m, articles)
@@ -136,7 +145,7 @@ def _pick_time(members: list[Mention], articles: Mapping[str, Article]) -> TimeR
         chosen = min(top, key=lambda m: (-support(m), m.time.value if m.time else "", m.id))
     t = chosen.time
     assert t is not None
-    if best_rank in (0, DATE_RANK["reported"]):
+    if best_rank in (0, CHOICE_RANK["reported"]):
         return t
     # A period: intersect with the other explicit periods' bounds.
     explicit = [iv for m in cands if m.time and m.time.precision != "reported"

@@ -241,6 +241,12 @@ class Store:
                 )
         return {r["id"]: _article(r) for r in rows}
 
+    def set_duplicate(self, article_id: str, original_id: str) -> None:
+        """Record that a stored article is a copy of another (events go stale)."""
+        with self.transaction() as db:
+            db.execute("UPDATE articles SET duplicate_of=? WHERE id=?", (original_id, article_id))
+            self._set_meta("events_stale", "1")
+
     def article_texts(self) -> Iterator[tuple[str, str]]:
         """(id, text) of every stored article, oldest first: rebuilds the near-duplicate index."""
         for row in self.db.execute("SELECT id, text FROM articles ORDER BY ingested_at, id"):
