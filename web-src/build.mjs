@@ -9,7 +9,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { feature } from "topojson-client";
 
 const RES = process.env.WORLD_RES || "50m";
-const STEP = Number(process.env.WORLD_STEP || "0.05"); // degrees; drops finer vertices
+const STEP = Number(process.env.WORLD_STEP || "0.1"); // degrees; drops finer vertices
 const topo = JSON.parse(
   readFileSync(new URL(`./node_modules/world-atlas/countries-${RES}.json`, import.meta.url)),
 );

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import os
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, TextIO
 
@@ -47,18 +46,18 @@ DbOpt = Annotated[
 ]
 
 
-class Fmt(str, Enum):
+class Fmt(StrEnum):
     table = "table"
     json = "json"
     csv = "csv"
 
 
-class ReportFmt(str, Enum):
+class ReportFmt(StrEnum):
     md = "md"
     html = "html"
 
 
-class ExportFmt(str, Enum):
+class ExportFmt(StrEnum):
     plover = "plover"
     acled = "acled"
     gdelt = "gdelt"

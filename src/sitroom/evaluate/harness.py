@@ -4,7 +4,7 @@ One item = one text. The extractor may return several mentions for it; the
 item is scored on its *primary* mention (highest confidence, earliest on
 ties), since a coder assigns one event per gold record. For GTD, which codes
 only attacks, the primary mention is the most confident violent one
-(ASSAULT/COERCE) when there is one; for CASE (ACLED), the most confident
+(ASSAULT/COERCE) when there is one, and among those one with a mode; for CASE (ACLED), the most confident
 material-conflict one, since ACLED codes acts on the ground, not statements.
 """
 
@@ -90,9 +90,17 @@ class EvalResult:
 # ---------------------------------------------------------------- helpers
 
 
-def primary(mentions: Sequence[Mention], prefer: Sequence[str] = ()) -> Mention | None:
-    """The mention an item is scored on: most confident (earliest on ties)."""
+def primary(mentions: Sequence[Mention], prefer: Sequence[str] = (),
+            moded: bool = False) -> Mention | None:
+    """The mention an item is scored on: most confident (earliest on ties).
+
+    ``prefer`` restricts the choice to those types when any is present;
+    ``moded`` then prefers a mention whose mode says how (for GTD, where one
+    summary describes one attack and "how" is what the attack type codes).
+    """
     pool = [m for m in mentions if m.event_type in prefer] or list(mentions)
+    if moded:
+        pool = [m for m in pool if m.mode] or pool
     best: Mention | None = None
     for m in pool:
         if best is None or m.confidence > best.confidence:
@@ -242,7 +250,7 @@ def _score_gtd(items: Sequence[GoldItem], preds: Sequence[list[Mention]],
     dates: list[bool | None] = []
     for item, mentions in zip(items, preds, strict=True):
         g = item.gold
-        m = primary(mentions, prefer=VIOLENT)
+        m = primary(mentions, prefer=VIOLENT, moded=True)
         label = gtd_attack_type(m) if m else NONE_LABEL
         gold_l.append(g["attack_type"] or "Unknown")
         pred_l.append(label)

@@ -77,7 +77,7 @@ def normalise_sector(code: str | None) -> str | None:
     """Three-letter primary sector: CAMEO appends ethnic/religious codes ('CVLalb')."""
     if not code or not code.strip():
         return None
-    head = code.strip()[:3].upper()
+    head = code.strip().upper()[:3]
     mapped = legacy_codes("sector").get(head, head)
     return mapped or None
 

@@ -61,6 +61,10 @@ RESP_NOUNS = frozenset({
 DENIAL_OBJECTS = RESP_NOUNS | frozenset({
     "allegation", "accusation", "charge", "claim", "report", "involvement", "wrongdoing",
 })
+NOT_AGENTIVE = SPEECH | CLAIM_VERBS | DENY_VERBS | frozenset({
+    "confirm", "link", "blame", "see", "watch", "fear", "expect", "follow", "mark", "cause", "spark",
+    "trigger", "prompt", "tout", "interpret", "describe", "call", "consider", "discuss", "investigate",
+})
 OUTCOME_VERBS = frozenset({"kill", "wound", "injure", "hurt", "destroy", "damage", "hit", "die"})
 NEG_GOVERNORS = frozenset({"refuse", "decline", "fail", "avoid", "reject", "deny", "stop", "cancel"})
 HYPO_GOVERNORS = frozenset({
@@ -434,8 +438,14 @@ def _backer(span: list[Token], end: int) -> bool:
 
 def _expletive(h: Token) -> bool:
     """'It is clear that ...': a dummy subject, not a reference."""
-    return h.lower_ == "it" and _lemma(h.head) == "be" and any(
-        c.dep_ in ("ccomp", "xcomp", "acomp", "attr") for c in h.head.children)
+    if h.lower_ != "it" or _lemma(h.head) != "be":
+        return False
+    for c in h.head.children:
+        if c.dep_ in ("ccomp", "csubj"):
+            return True
+        if c.dep_ in ("acomp", "attr") and any(g.dep_ == "ccomp" for g in c.children):
+            return True
+    return False
 
 
 def _antecedent(ctx: _Ctx, h: Token) -> Actor | None:
@@ -458,7 +468,10 @@ def _antecedent(ctx: _Ctx, h: Token) -> Actor | None:
         if a is None:
             continue
         is_person = t.ent_type_ == "PERSON" or (ctx.actors.get(t.text) or ActorEntry("", "", None, None, "")).type == "person"
-        if want_person != is_person or (not want_person and (a.country is None or a.sector == "CVL")):
+        plural = h.lower_ in ("they", "them", "their")
+        if want_person != is_person and not (plural and is_person is False):
+            continue
+        if not want_person and not plural and (a.country is None or a.sector == "CVL"):
             continue
         found.append((t, a))
     best = next((a for t, a in found if t.dep_ in ("nsubj", "nsubjpass", "poss")), None)
@@ -630,7 +643,8 @@ def _accept_noun(t: Token, e: LexEntry) -> bool:
     lemma = _lemma(t)
     if lemma in ("deal",) and not any(c.dep_ in ("amod", "compound", "prep", "poss") for c in t.children):
         return False
-    if t.dep_ == "compound" and _word_class(t.head) == "NOUN":
+    if t.dep_ == "compound" and _word_class(t.head) == "NOUN" and _lemma(t.head) not in (
+            "mission", "effort", "talk", "bid", "process", "campaign", "operation", "plan", "initiative"):
         return False  # "attack helicopter", "strike force": a modifier, not an event
     return not (lemma in ("threat", "warning") and t.dep_ in ("pobj",) and _lemma(t.head) in ("under",))
 
@@ -704,7 +718,8 @@ def _governing_verb(t: Token) -> Token | None:
     if t.pos_ not in ("NOUN", "PROPN"):
         return None
     h = t.head
-    if t.dep_ in ("dobj", "attr", "nsubjpass") and h.pos_ in ("VERB", "AUX") and _lemma(h) in LIGHT_VERBS:
+    if t.dep_ in ("dobj", "attr", "nsubjpass") and h.pos_ in ("VERB", "AUX") and (
+            _lemma(h) in LIGHT_VERBS or not (load_lexicon().candidates(_lemma(h)) or _lemma(h) in NOT_AGENTIVE)):
         return h
     if t.dep_ == "pobj" and h.dep_ == "prep" and h.head.pos_ == "VERB" and _lemma(h.head) in ("go", "engage"):
         return h.head
@@ -1338,20 +1353,52 @@ def _confidence(c: Cand, sources: list[Actor], targets: list[Actor], has_place: 
     depth = sum(1 for _ in c.tok.ancestors)
     score += max(0.0, 0.15 - 0.04 * depth)
     score += 0.05 if c.entry.slots else 0.0
+    if any(p.pos_ in ("VERB", "AUX") for p in c.parts):
+        score += 0.1
+    elif c.tok.dep_ == "pobj" and c.tok.head.lower_ in ("for", "of", "over", "about", "because", "against", "to"):
+        score -= 0.1  # "sanctions for its support of ...": a reason, not a reported act
     score -= MODALITY_PENALTY.get(modality, 0.0)
     return round(min(1.0, max(0.05, score)), 3)
 
 
-def _aux_token(t: Token) -> Token | None:
+INTENT_GOVS = frozenset({"ready", "willing", "prepared", "plan", "intend", "prepare", "committed",
+                         "commit", "determined", "poised", "set", "decide", "resolve", "eager"})
+REFUSAL_GOVS = frozenset({"fail", "refuse", "decline", "reject", "oppose", "resist", "rule"})
+
+
+def _intent_anchor(t: Token) -> Token | None:
+    """The word that makes an act announced rather than done: 'will', 'would', 'ready to'."""
     cur = t
     for _ in range(4):
         for ch in cur.children:
             if ch.dep_ == "aux" and ch.lower_ in FUTURE_AUX | {"would"}:
                 return ch
-        if cur.head is cur or cur.dep_ not in ("xcomp", "conj", "pobj", "prep", "dobj", "pcomp"):
+        if cur is not t and _lemma(cur) in INTENT_GOVS:
+            return cur
+        if cur.head is cur or cur.dep_ not in ("xcomp", "conj", "pobj", "prep", "dobj", "pcomp", "acomp", "acl"):
             break
         cur = cur.head
-    return None
+    return cur if cur is not t and _lemma(cur) in INTENT_GOVS else None
+
+
+def _refusal_anchor(t: Token) -> Token | None:
+    """'failed to reach', 'will not accept': the word that turns cooperation into rejection."""
+    cur = t
+    for _ in range(3):
+        for ch in cur.children:
+            if ch.dep_ == "neg":
+                return ch
+        if cur is not t and _lemma(cur) in REFUSAL_GOVS:
+            return cur
+        if cur.head is cur or cur.dep_ not in ("xcomp", "dobj", "pcomp", "pobj", "prep"):
+            break
+        cur = cur.head
+    return cur if cur is not t and _lemma(cur) in REFUSAL_GOVS else None
+
+
+def _is_state(ctx: _Ctx, a: Actor) -> bool:
+    e = ctx.actors.get(a.text)
+    return e is not None and e.type in ("country", "capital")
 
 
 def _sentence_mentions(ctx: _Ctx, sent: Span, si: int) -> list[Mention]:
@@ -1376,7 +1423,7 @@ def _sentence_mentions(ctx: _Ctx, sent: Span, si: int) -> list[Mention]:
         sources, targets = _roles(ctx, sent, c)
         lemma = _lemma(c.tok)
         if c.event_type == "PROTEST" and lemma == "protest" and any(
-                a.sector in ("GOV", "IGO") or (a.country and a.sector is None) for a in sources):
+                a.sector in ("GOV", "IGO") or _is_state(ctx, a) for a in sources):
             c.event_type, c.mode = "ACCUSE", "allege"
         if c.event_type == "PROTEST" and lemma == "storm" and any(a.sector in ("MIL", "COP", "REB") for a in sources):
             c.event_type, c.mode = "ASSAULT", ""
@@ -1412,32 +1459,43 @@ def _sentence_mentions(ctx: _Ctx, sent: Span, si: int) -> list[Mention]:
             confidence=_confidence(c, sources, targets, place is not None, time is not None, modality),
         )
         built.append((c, m, place_spans))
-    # PLOVER codes announced future acts as intent: AGREE (cooperative) / THREATEN (conflictual)
+    # main-clause events outrank the events they govern ("agreed to provide aid" is AGREE)
+    for c, m, _ in built:
+        for d, n, _ in built:
+            if d is not c and c.tok in d.tok.ancestors:
+                m.confidence = round(min(1.0, m.confidence + 0.1), 3)
+                n.confidence = round(max(0.05, n.confidence - 0.1), 3)
+    # PLOVER codes announced acts as intent (AGREE when cooperative, THREATEN when conflictual)
+    # and refused cooperation as REJECT
     extra: list[Mention] = []
     used = {m.trigger.start for _, m, _ in built if m.trigger}
+    cand_toks = {c.tok.i for c in cands}
     for c, m, _ in built:
-        if m.modality != "future" or c.tok.i in governed or m.event_type in ("AGREE", "THREATEN", "REQUEST"):
-            continue
         anc = {a.i for a in c.tok.ancestors}
         if any(d.tok.i in anc and QUAD_CLASS.get(d.event_type, "").startswith("verbal") for d in cands):
             continue
-        if QUAD_CLASS[m.event_type].startswith("verbal"):
+        quad = QUAD_CLASS[m.event_type]
+        if m.modality == "future" and quad != "verbal_conflict" and m.event_type != "AGREE":
+            anchor = _intent_anchor(c.tok)
+            etype = "THREATEN" if m.event_type in CONFLICT_TYPES else "AGREE"
+            mode = _threat_mode(c) if etype == "THREATEN" else ""
+        elif m.modality == "negated" and "coop" in quad:
+            anchor = _refusal_anchor(c.tok)
+            etype, mode = "REJECT", ""
+        else:
             continue
-        aux = _aux_token(c.tok)
-        if aux is None:
+        if anchor is None or anchor.i in cand_toks:
             continue
-        ev = _tok_ev(ctx, sent, [aux])
+        ev = _tok_ev(ctx, sent, [anchor])
         if ev.start in used:
             continue
         used.add(ev.start)
-        etype = "THREATEN" if m.event_type in CONFLICT_TYPES else "AGREE"
         extra.append(Mention(
-            id=f"{aid}:{ev.start}", article_id=aid, event_type=etype,
-            mode=_threat_mode(c) if etype == "THREATEN" else "", trigger=ev, sentence=sent_ev,
-            sources=list(m.sources), targets=list(m.targets), time=m.time, place=m.place,
-            modality="asserted", statements=list(m.statements),
-            context=list(m.context) + [f"intent:{m.event_type}"],
-            confidence=round(min(1.0, m.confidence + 0.2), 3),
+            id=f"{aid}:{ev.start}", article_id=aid, event_type=etype, mode=mode, trigger=ev,
+            sentence=sent_ev, sources=list(m.sources), targets=list(m.targets), time=m.time,
+            place=m.place, modality="asserted", statements=list(m.statements),
+            context=list(m.context) + [f"{'intent' if etype != 'REJECT' else 'refused'}:{m.event_type}"],
+            confidence=round(min(1.0, m.confidence + 0.25), 3),
         ))
     mentions = [m for _, m, _ in built] + extra
     # quantities go to the mention whose trigger they hang off, else the sentence's attack

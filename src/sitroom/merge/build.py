@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from datetime import date
 
-from sitroom.merge.features import DATE_RANK, PLACE_RANK, date_interval
+from sitroom.merge.features import PLACE_RANK, date_interval
 from sitroom.records import (
     MODALITIES,
     Actor,

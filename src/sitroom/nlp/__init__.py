@@ -41,7 +41,7 @@ def load_nlp(model: str | None = None) -> Language:
             if os.path.isdir(name):
                 return spacy.load(name)
             module = importlib.import_module(name)
-            return module.load()  # type: ignore[no-any-return]
+            return module.load()
         except (ImportError, OSError) as exc:
             errors.append(f"{name}: {exc}")
     raise ModelNotFound(

@@ -324,7 +324,7 @@ class Store:
             if len(rows) != 1:
                 return None
             row = rows[0]
-        return from_dict(Event, json.loads(row[0]))  # type: ignore[no-any-return]
+        return from_dict(Event, json.loads(row[0]))
 
     def events(self, query: EventQuery | None = None) -> list[Event]:
         """Events matching ``query``, in date order (undated last)."""
