@@ -148,7 +148,7 @@ def parse_filter(
     ms = 0
     if min_sources not in (None, ""):
         try:
-            ms = int(min_sources)  # type: ignore[arg-type]
+            ms = int(min_sources)
         except (TypeError, ValueError):
             raise _bad("min_sources", "expected a whole number") from None
         if not 0 <= ms <= 100_000:
@@ -175,7 +175,7 @@ def parse_limit(value: str | int | None, maximum: int = MAX_LIMIT, default: int 
     if value in (None, ""):
         return default
     try:
-        n = int(value)  # type: ignore[arg-type]
+        n = int(value)
     except (TypeError, ValueError):
         raise _bad("limit", "expected a whole number") from None
     if not 1 <= n <= maximum:

@@ -56,24 +56,21 @@ def metrics_table(res: EvalResult) -> Table:
     return table
 
 
-def confusion_table(res: EvalResult, top: int = 30) -> Table:
-    """Gold (rows) by predicted (columns) for the most frequent labels."""
-    totals: dict[str, int] = {}
-    for g, row in res.confusion.items():
-        totals[g] = totals.get(g, 0) + sum(row.values())
-        for p, c in row.items():
-            totals[p] = totals.get(p, 0) + c
-    labels = sorted(totals, key=lambda k: (-totals[k], k))[:top]
-    table = Table(title="confusion (rows gold, columns predicted)")
+def confusion_table(res: EvalResult, top: int = 3) -> Table:
+    """Confusions one gold label a row (readable at any width, unlike a 30x30 grid).
+
+    The full matrix is in ``--json`` output under "confusion".
+    """
+    table = Table(title="confusion (gold label: what it was taken for)")
     table.add_column("gold")
-    for lab in labels:
-        table.add_column(lab[:8], justify="right")
-    for g in labels:
-        if g not in res.confusion:
-            continue
-        row = res.confusion[g]
-        table.add_row(g, *[(f"[bold]{row[p]}[/]" if p == g else str(row[p])) if row.get(p)
-                           else "." for p in labels])
+    table.add_column("n", justify="right")
+    table.add_column("right", justify="right")
+    table.add_column("most often predicted instead")
+    rows = sorted(res.confusion.items(), key=lambda kv: (-sum(kv[1].values()), kv[0]))
+    for gold, row in rows:
+        wrong = sorted(((c, p) for p, c in row.items() if p != gold), key=lambda x: (-x[0], x[1]))
+        table.add_row(gold, str(sum(row.values())), str(row.get(gold, 0)),
+                      ", ".join(f"{p} {c}" for c, p in wrong[:top]))
     return table
 
 

@@ -203,7 +203,7 @@ def _score_plover(items: Sequence[GoldItem], preds: Sequence[list[Mention]],
         "event_type_any_accuracy": mean_accuracy(any_hit)[0],
         "quad_class_accuracy": mean_accuracy(quad)[0],
     })
-    res.support.update({"event_type_accuracy": len(items)})
+    res.support.update({k: len(items) for k in res.metrics})
     for k, vals in flags.items():
         acc, n = mean_accuracy(vals)
         res.metrics[f"{k}_accuracy"] = acc

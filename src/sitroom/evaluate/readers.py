@@ -90,7 +90,7 @@ def _int_or_none(value: Any) -> int | None:
         number = float(str(value).strip())
     except ValueError:
         return None
-    if math.isnan(number):
+    if not math.isfinite(number):
         return None
     return int(round(number))
 
@@ -100,7 +100,7 @@ def _float_or_none(value: Any) -> float | None:
         number = float(str(value).strip())
     except (TypeError, ValueError):
         return None
-    return None if math.isnan(number) else number
+    return number if math.isfinite(number) else None
 
 
 def _actors(value: Any) -> list[GoldActor]:

@@ -148,9 +148,8 @@ def check_actor_text(text: str, origin: str = "<text>") -> list[str]:
     errors: list[str] = []
     seen: dict[str, int] = {}
     for n, cols in _iter_rows(text):
-        errs = _row_errors(cols, n, origin)
-        errors.extend(errs)
-        if not errs:
+        errors.extend(_row_errors(cols, n, origin))
+        if cols[0].strip():
             key = normalize(cols[0])
             key = key if _is_acronym(key) else key.lower()
             if key in seen:

@@ -368,8 +368,8 @@ def _actor_from_np(ctx: _Ctx, sent: Span, h: Token) -> Actor | None:
     specific: ActorEntry | None = None
     country_entry: ActorEntry | None = None
     sector_words: list[ActorEntry] = []
-    for s, e, ent in matches:
-        covers_head = s <= head_pos < e
+    for m_start, m_end, ent in matches:
+        covers_head = m_start <= head_pos < m_end
         if ent.type == "sector":
             sector_words.append(ent)
             if covers_head:
@@ -385,11 +385,8 @@ def _actor_from_np(ctx: _Ctx, sent: Span, h: Token) -> Actor | None:
         if h.ent_type_ in ("PERSON", "ORG", "NORP", "GPE") and h.pos_ == "PROPN":
             ent_span = next((e for e in sent.ents if e.start <= h.i < e.end), None)
             toks = list(ent_span) if ent_span is not None else [h]
-            a = Actor(text=" ".join(t.text for t in toks), name=" ".join(t.text for t in toks),
-                      evidence=_tok_ev(ctx, sent, toks))
-            if h.ent_type_ == "PERSON":
-                ctx.last_person = a
-            return a
+            return Actor(text=" ".join(t.text for t in toks), name=" ".join(t.text for t in toks),
+                         evidence=_tok_ev(ctx, sent, toks))
         return None
     if head_entry is None and specific is None and country_entry is None:
         return None
@@ -627,9 +624,8 @@ def _accept_verb(t: Token, e: LexEntry) -> bool:
     dobjs = [c for c in children if c.dep_ in ("dobj", "nsubjpass")]
     if any(_lemma(d) in NON_MATERIAL for d in dobjs) and lemma in ("release", "issue", "free", "return"):
         return False
-    if lemma in ("return", "free", "release", "call", "host", "hit", "target", "fire", "back", "charge") and not dobjs and not e.slots:
-        if lemma in ("return", "free", "release", "call", "host", "back", "charge"):
-            return False
+    if lemma in ("return", "free", "release", "call", "host", "back", "charge") and not dobjs and not e.slots:
+        return False  # these verbs are events only with an object ("released prisoners")
     if lemma == "host" and any(_lemma(d) in ("military", "troops", "troop", "force", "personnel", "base") for d in dobjs):
         return False
     if lemma == "meet" and any(_lemma(d) in ("demand", "requirement", "need", "target", "goal", "deadline", "standard", "criterion") for d in dobjs):
@@ -875,11 +871,13 @@ def _statements(ctx: _Ctx, sent: Span, c: Cand) -> list[Statement]:
                     seen.add(head.i)
                     text, ev = _cue(ctx, sent, head)
                     out.append(Statement("denial", _speaker(ctx, sent, head), text, ev))
-                elif head.pos_ in ("VERB", "AUX") and lemma in SPEECH and path_child.dep_ in ("ccomp", "parataxis", "dobj", "xcomp", "advcl", "conj") and lemma != "claim" or (lemma == "claim" and path_child.dep_ == "ccomp"):
-                    if not (path_child.dep_ == "conj" and lemma not in ("say",)):
-                        seen.add(head.i)
-                        text, ev = _cue(ctx, sent, head)
-                        out.append(Statement("attribution", _speaker(ctx, sent, head), text, ev))
+                elif head.pos_ in ("VERB", "AUX") and lemma in SPEECH and (
+                        path_child.dep_ in ("ccomp", "parataxis", "dobj", "xcomp", "advcl")
+                        or (path_child.dep_ == "conj" and lemma == "say")) and (
+                        lemma != "claim" or path_child.dep_ == "ccomp"):
+                    seen.add(head.i)
+                    text, ev = _cue(ctx, sent, head)
+                    out.append(Statement("attribution", _speaker(ctx, sent, head), text, ev))
             path_child = head
             cur = head
     # "..., he said" attached below the clause; "according to X"; "citing X"
@@ -992,9 +990,9 @@ def _modality(ctx: _Ctx, c: Cand, time_text: str) -> str:
             return "hypothetical"
     for g, dep in govs[:4]:
         lg = _lemma(g)
-        if dep in ("xcomp", "ccomp", "dobj", "pobj", "prep", "acl", "pcomp", "nsubj", "advcl", "relcl") and lg in NEG_GOVERNORS and g.i != t.i:
-            if dep in ("xcomp", "dobj", "pcomp", "prep", "pobj") and not _is_statement_cue(g):
-                return "negated"
+        if (lg in NEG_GOVERNORS and g.i != t.i and dep in ("xcomp", "dobj", "pcomp", "prep", "pobj")
+                and not _is_statement_cue(g)):
+            return "negated"
         if lg in HYPO_GOVERNORS and dep in ("xcomp", "dobj", "pobj", "prep", "ccomp", "acl", "pcomp"):
             return "hypothetical"
         if lg in FUTURE_GOVERNORS and dep in ("xcomp", "ccomp", "dobj", "pobj", "prep", "acl", "pcomp", "advcl") and g.i != t.i:
@@ -1276,10 +1274,10 @@ def _quantities(ctx: _Ctx, sent: Span) -> list[tuple[Token, Quantity]]:
         if _lemma(t) in WEAPON_NOUNS and t.dep_ in ("dobj", "nsubjpass", "pobj"):
             for ch in t.children:
                 if ch.dep_ == "nummod":
-                    r = _parse_number(ch)
-                    if r:
+                    num = _parse_number(ch)
+                    if num:
                         ev = _tok_ev(ctx, sent, list(ch.subtree) + [t])
-                        out.append((t, Quantity("weapons", r[0], r[1], ev.text, ev)))
+                        out.append((t, Quantity("weapons", num[0], num[1], ev.text, ev)))
     return out
 
 
@@ -1295,7 +1293,7 @@ def _infer_mode(ctx: _Ctx, c: Cand) -> tuple[str, list[str]]:
                 looks.extend(o for o in ch.children if o.dep_ == "pobj")
         if p.i > 0:
             looks.append(p.doc[p.i - 1])
-    more = []
+    more: list[Token] = []
     for x in looks:
         more.extend(ch for ch in x.children if ch.dep_ in ("compound", "amod"))
     for x in looks + more:
@@ -1326,9 +1324,7 @@ def _complement(c: Cand, cands: list[Cand]) -> Cand | None:
     for d in cands:
         if d is c:
             continue
-        depth = 0
-        for anc in d.tok.ancestors:
-            depth += 1
+        for depth, anc in enumerate(d.tok.ancestors, start=1):
             if anc == c.tok:
                 if best is None or depth < best[0]:
                     best = (depth, d)
@@ -1416,7 +1412,6 @@ def _sentence_mentions(ctx: _Ctx, sent: Span, si: int) -> list[Mention]:
                 c.event_type = "THREATEN" if _lemma(c.tok) in ("vow", "swear") else "AGREE"
         if c.event_type == "THREATEN" and not c.mode:
             c.mode = _threat_mode(comp)
-    governed = {comp.tok.i for comp in comps.values()}
     built: list[tuple[Cand, Mention, list[list[Token]]]] = []
     sent_ev = _ev(ctx, sent, sent.start_char, sent.end_char)
     for c in cands:
@@ -1428,9 +1423,11 @@ def _sentence_mentions(ctx: _Ctx, sent: Span, si: int) -> list[Mention]:
         if c.event_type == "PROTEST" and lemma == "storm" and any(a.sector in ("MIL", "COP", "REB") for a in sources):
             c.event_type, c.mode = "ASSAULT", ""
         comp = comps.get(c.tok.i)
-        if not targets and comp is not None and c.event_type in ("REQUEST", "REJECT", "ACCUSE"):
-            targets = [a for a in _roles(ctx, sent, comp)[0]
-                       if not any(a.name == s.name for s in sources)]
+        if not targets and comp is not None:
+            # "urged Iran to withdraw": the one asked is the target; "promised aid to X": X is
+            csrc, ctgt = _roles(ctx, sent, comp)
+            pool = csrc + ctgt if c.event_type in ("REQUEST", "REJECT", "ACCUSE") else ctgt
+            targets = [a for a in pool if not any(a.name == s.name for s in sources)]
         statements = _statements(ctx, sent, c)
         time = _time(ctx, sent, c)
         modality = _modality(ctx, c, time.text if time else "")
@@ -1443,12 +1440,22 @@ def _sentence_mentions(ctx: _Ctx, sent: Span, si: int) -> list[Mention]:
         place_spans = _places(ctx, sent, c, targets)
         mode, mode_ctx = _infer_mode(ctx, c)
         context = list(dict.fromkeys([*c.context, *mode_ctx]))
+        if not targets and place_spans:
+            # PLOVER convention: with no other recipient, the state where it happens is the target
+            for pspan in place_spans:
+                ptext = _tok_ev(ctx, sent, pspan).text
+                entry = ctx.actors.get(ptext)
+                if entry is not None and entry.type in ("country", "capital") and not any(
+                        a.country == entry.country for a in sources):
+                    targets = [Actor(text=ptext, name=entry.name, country=entry.country,
+                                     sector=None, evidence=_tok_ev(ctx, sent, pspan))]
+                    break
         place = None
         if place_spans:
             pev = _tok_ev(ctx, sent, place_spans[0])
             place = PlaceRef(text=pev.text, evidence=pev)
-            for sp in place_spans:
-                tag = f"place:{_tok_ev(ctx, sent, sp).text}"
+            for pspan in place_spans:
+                tag = f"place:{_tok_ev(ctx, sent, pspan).text}"
                 if tag not in context:
                     context.append(tag)
         trig_ev = _tok_ev(ctx, sent, [c.tok])
@@ -1543,4 +1550,20 @@ def extract_mentions(doc: Doc, article: Article, *, lexicon: Lexicon | None = No
     out: list[Mention] = []
     for si, sent in enumerate(doc.sents):
         out.extend(_sentence_mentions(ctx, sent, si))
+    for m in out:
+        _state_forces(m)
     return out
+
+
+# Attacks delivered with these means are carried out by a state's armed
+# forces, never by its civil government: "Iran fired missiles" is IRN MIL.
+_ARMED_MODES = frozenset({"heavy-weapons", "aerial", "drone", "missile", "explosives", "firearms"})
+
+
+def _state_forces(m: Mention) -> None:
+    """Give a bare country acting with military means the MIL sector."""
+    if m.event_type not in ("ASSAULT", "MOBILIZE") or (m.event_type == "ASSAULT" and m.mode not in _ARMED_MODES):
+        return
+    for a in m.sources:
+        if a.country and len(a.country) == 3 and a.country != "IGO" and a.sector is None:
+            a.sector = "MIL"

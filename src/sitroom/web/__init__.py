@@ -1,0 +1,1 @@
+"""Static assets of the web UI (HTML, CSS, ES modules, offline basemap), served by sitroom.api."""
