@@ -37,6 +37,16 @@ app = typer.Typer(
 actors_app = typer.Typer(help="Inspect and check actor dictionaries.", no_args_is_help=True)
 app.add_typer(actors_app, name="actors")
 
+
+def _mount_eval() -> None:
+    """``sitroom eval DATASET PATH``: accuracy against public gold data."""
+    from sitroom.evaluate.cli import eval_app
+
+    app.add_typer(eval_app, name="eval", help="Measure accuracy against gold data (plover, case, gtd, petrarch).")
+
+
+_mount_eval()
+
 out = Console(soft_wrap=True, highlight=False)
 err = Console(stderr=True, highlight=False)
 

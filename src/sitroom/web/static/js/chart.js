@@ -1,0 +1,130 @@
+// Time chart: stacked bars of events per day (or week/month on long spans)
+// by PLOVER quad class, plus a conflict/co-operation intensity line for one
+// actor pair (mean Goldstein-like score per bucket, right axis, -10..+10).
+import { QUADS, QUAD_LABEL, svg } from "./common.js";
+
+const DAY = 86400000;
+const iso = (t) => new Date(t).toISOString().slice(0, 10);
+const parse = (d) => Date.parse(d + "T00:00:00Z");
+
+function bucketOf(span) {
+  if (span > 900) return "month";
+  if (span > 150) return "week";
+  return "day";
+}
+
+function bucketKey(d, unit) {
+  if (unit === "month") return d.slice(0, 7) + "-01";
+  if (unit === "week") {
+    const t = parse(d);
+    const wd = (new Date(t).getUTCDay() + 6) % 7; // Monday start
+    return iso(t - wd * DAY);
+  }
+  return d;
+}
+
+function nextKey(k, unit) {
+  const t = parse(k);
+  if (unit === "month") {
+    const x = new Date(t);
+    return iso(Date.UTC(x.getUTCFullYear(), x.getUTCMonth() + 1, 1));
+  }
+  return iso(t + (unit === "week" ? 7 : 1) * DAY);
+}
+
+export function renderChart(root, stats, { onPick } = {}) {
+  root.replaceChildren();
+  const W = root.clientWidth || 700;
+  const H = root.clientHeight || 220;
+  root.setAttribute("viewBox", `0 0 ${W} ${H}`);
+  const m = { l: 34, r: 34, t: 10, b: 24 };
+  const rows = stats.quad_per_day || [];
+  if (!rows.length) {
+    root.append(svg("text", { x: W / 2, y: H / 2, "text-anchor": "middle", class: "empty-label" }, "No dated events match the filter"));
+    return;
+  }
+  const first = rows[0].date;
+  const last = rows[rows.length - 1].date;
+  const span = (parse(last) - parse(first)) / DAY;
+  const unit = bucketOf(span);
+  const buckets = new Map();
+  for (let k = bucketKey(first, unit); k <= last; k = nextKey(k, unit)) {
+    buckets.set(k, { key: k, total: 0, q: {}, score: 0, n: 0 });
+    if (buckets.size > 2000) break;
+  }
+  for (const r of rows) {
+    const b = buckets.get(bucketKey(r.date, unit));
+    if (!b) continue;
+    for (const [q] of QUADS) {
+      b.q[q] = (b.q[q] || 0) + (r[q] || 0);
+      b.total += r[q] || 0;
+    }
+  }
+  const series = (stats.intensity && stats.intensity.series) || [];
+  for (const s of series) {
+    const b = buckets.get(bucketKey(s.date, unit));
+    if (b) { b.score += s.score * s.count; b.n += s.count; }
+  }
+  const list = [...buckets.values()];
+  const maxY = Math.max(1, ...list.map((b) => b.total));
+  const iw = W - m.l - m.r;
+  const ih = H - m.t - m.b;
+  const bw = iw / list.length;
+  const y = (v) => m.t + ih - (v / maxY) * ih;
+  const yi = (v) => m.t + ih / 2 - (v / 10) * (ih / 2);
+
+  // grid + left axis
+  const ticks = niceTicks(maxY);
+  for (const t of ticks) {
+    root.append(svg("line", { x1: m.l, x2: W - m.r, y1: y(t), y2: y(t), class: "grid" }));
+    root.append(svg("text", { x: m.l - 6, y: y(t) + 3, "text-anchor": "end", class: "axis" }, String(t)));
+  }
+  // bars
+  const g = svg("g");
+  list.forEach((b, i) => {
+    let acc = 0;
+    const x = m.l + i * bw + (bw > 4 ? 1 : 0);
+    const w = Math.max(1, bw - (bw > 4 ? 2 : 0));
+    for (const [q] of QUADS) {
+      const v = b.q[q] || 0;
+      if (!v) continue;
+      const rect = svg("rect", { x, width: w, y: y(acc + v), height: Math.max(0.5, y(acc) - y(acc + v)), class: `bar fill-${q}` });
+      rect.append(svg("title", {}, `${b.key}${unit !== "day" ? ` (${unit})` : ""}: ${v} ${QUAD_LABEL[q]} of ${b.total}`));
+      rect.addEventListener("click", () => onPick && onPick(b.key, iso(parse(nextKey(b.key, unit)) - DAY)));
+      g.append(rect);
+      acc += v;
+    }
+  });
+  root.append(g);
+  // x labels
+  const every = Math.max(1, Math.ceil(list.length / Math.max(2, Math.floor(iw / 80))));
+  list.forEach((b, i) => {
+    if (i % every) return;
+    const label = unit === "month" ? b.key.slice(0, 7) : b.key.slice(5);
+    root.append(svg("text", { x: m.l + i * bw + bw / 2, y: H - 6, "text-anchor": "middle", class: "axis" }, label));
+  });
+  // intensity line
+  if (series.length) {
+    root.append(svg("line", { x1: m.l, x2: W - m.r, y1: yi(0), y2: yi(0), class: "zero" }));
+    for (const t of [-10, 0, 10]) {
+      root.append(svg("text", { x: W - m.r + 6, y: yi(t) + 3, class: "axis" }, (t > 0 ? "+" : "") + t));
+    }
+    const pts = list.map((b, i) => (b.n ? [m.l + i * bw + bw / 2, yi(b.score / b.n), b] : null)).filter(Boolean);
+    if (pts.length > 1) {
+      root.append(svg("path", { class: "intensity", d: "M" + pts.map((p) => `${p[0].toFixed(1)} ${p[1].toFixed(1)}`).join("L") }));
+    }
+    for (const [cx, cy, b] of pts) {
+      const c = svg("circle", { cx, cy, r: 2.8, class: "intensity-dot" });
+      c.append(svg("title", {}, `${b.key}: intensity ${(b.score / b.n).toFixed(1)} over ${b.n} event${b.n === 1 ? "" : "s"}`));
+      root.append(c);
+    }
+  }
+}
+
+function niceTicks(max) {
+  const step = Math.pow(10, Math.floor(Math.log10(max)));
+  const s = max / step > 5 ? step * 2 : max / step > 2 ? step : step / 2;
+  const out = [];
+  for (let v = 0; v <= max + 1e-9; v += Math.max(1, s)) out.push(Math.round(v));
+  return out;
+}
