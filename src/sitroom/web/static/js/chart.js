@@ -43,8 +43,9 @@ export function renderChart(root, stats, { onPick } = {}) {
     root.append(svg("text", { x: W / 2, y: H / 2, "text-anchor": "middle", class: "empty-label" }, "No dated events match the filter"));
     return;
   }
-  const first = rows[0].date;
-  const last = rows[rows.length - 1].date;
+  // Focus on where the events are: a lone event years earlier would squash
+  // everything else into one bar. Outliers are counted in a note instead.
+  const [first, last, hidden] = focusRange(rows);
   const span = (parse(last) - parse(first)) / DAY;
   const unit = bucketOf(span);
   const buckets = new Map();
@@ -53,6 +54,7 @@ export function renderChart(root, stats, { onPick } = {}) {
     if (buckets.size > 2000) break;
   }
   for (const r of rows) {
+    if (r.date < first || r.date > last) continue;
     const b = buckets.get(bucketKey(r.date, unit));
     if (!b) continue;
     for (const [q] of QUADS) {
@@ -66,13 +68,17 @@ export function renderChart(root, stats, { onPick } = {}) {
     if (b) { b.score += s.score * s.count; b.n += s.count; }
   }
   const list = [...buckets.values()];
-  const maxY = Math.max(1, ...list.map((b) => b.total));
+  const maxY = Math.max(1, ...list.map((b) => b.total)) * 1.12;
   const iw = W - m.l - m.r;
   const ih = H - m.t - m.b;
   const bw = iw / list.length;
   const y = (v) => m.t + ih - (v / maxY) * ih;
   const yi = (v) => m.t + ih / 2 - (v / 10) * (ih / 2);
 
+  if (hidden) {
+    root.append(svg("text", { x: W - m.r, y: m.t + 8, "text-anchor": "end", class: "axis" },
+      `${hidden} earlier/later event${hidden === 1 ? "" : "s"} not shown (${first} → ${last})`));
+  }
   // grid + left axis
   const ticks = niceTicks(maxY);
   for (const t of ticks) {
@@ -125,6 +131,29 @@ function niceTicks(max) {
   const step = Math.pow(10, Math.floor(Math.log10(max)));
   const s = max / step > 5 ? step * 2 : max / step > 2 ? step : step / 2;
   const out = [];
-  for (let v = 0; v <= max + 1e-9; v += Math.max(1, s)) out.push(Math.round(v));
+  for (let v = 0; v <= max / 1.12 + 1e-9; v += Math.max(1, s)) out.push(Math.round(v));
   return out;
+}
+
+/** [first, last, hidden]: the date span holding the bulk of events (gaps over 60 days at the ends trimmed). */
+function focusRange(rows) {
+  const total = (r) => QUADS.reduce((a, [q]) => a + (r[q] || 0), 0);
+  const all = rows.reduce((a, r) => a + total(r), 0);
+  let lo = 0;
+  let hi = rows.length - 1;
+  let hidden = 0;
+  const GAP = 21 * DAY;
+  // trim a thin leading/trailing tail (under 5% of events) separated by a long gap
+  for (let i = 0; i < rows.length - 1; i++) {
+    const before = rows.slice(0, i + 1).reduce((a, r) => a + total(r), 0);
+    if (before > all * 0.05) break;
+    if (parse(rows[i + 1].date) - parse(rows[i].date) > GAP) { lo = i + 1; }
+  }
+  for (let i = rows.length - 1; i > lo; i--) {
+    const after = rows.slice(i).reduce((a, r) => a + total(r), 0);
+    if (after > all * 0.05) break;
+    if (parse(rows[i].date) - parse(rows[i - 1].date) > GAP) { hi = i - 1; }
+  }
+  for (let i = 0; i < rows.length; i++) if (i < lo || i > hi) hidden += total(rows[i]);
+  return [rows[lo].date, rows[hi].date, hidden];
 }

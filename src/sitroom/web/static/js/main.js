@@ -274,7 +274,13 @@ async function boot() {
   const eventId = readUrl();
   await map.loadWorld();
   await refresh();
-  if (eventId) select(eventId);
+  if (eventId) {
+    select(eventId);
+  } else {
+    // open on the most-reported event, so the panel shows evidence at once
+    const top = await api("/api/events", { ...filters(), sort: "-sources", limit: 1 });
+    if (top.items.length) select(top.items[0].id);
+  }
 }
 
 let timer = null;
