@@ -29,7 +29,7 @@ from fastapi.staticfiles import StaticFiles
 from sitroom.export import write_acled_csv, write_geojson, write_plover_jsonl
 from sitroom.records import EVENT_TYPES, QUAD_CLASS, Article, Event, Mention, from_dict, to_dict
 from sitroom.store import Store, open_store
-from sitroom.story import build_report, describe_event, disagreements, event_summary
+from sitroom.story import build_report, describe_event, disagreements, event_summary, timeline
 
 from . import queries as Q
 from .errors import ApiError, error_response, install_error_handlers
@@ -417,9 +417,8 @@ def create_app(db_path: str | Path, allow_ingest: bool = False,
             events = events[:STORY_EVENT_CAP]
         store = _reader(db, path)
         mentions, articles = _context(store, events)
-        rep = build_report(events, mentions, articles, title=story.title, top=6,
-                           timeline_limit=STORY_EVENT_CAP)
-        entries = [*rep.timeline, *(rep.background if background else [])]
+        rep = build_report(events, mentions, articles, title=story.title, top=6, timeline_limit=1)
+        entries = timeline(events, mentions, articles, include_background=background)
         by_id = {e.id: e for e in events}
         actors: Counter[str] = Counter()
         places: Counter[str] = Counter()

@@ -1,6 +1,6 @@
 // Shared helpers for sitroom's pages. Article text is hostile input: every
 // string reaches the DOM through text nodes (append / textContent), never
-// through innerHTML, so markup in an article stays visible text.
+// through an HTML parser, so markup in an article stays visible text.
 
 export const QUADS = [
   ["verbal_coop", "Verbal coop."],
