@@ -79,8 +79,14 @@ def _actor_key(a: Actor) -> tuple[str, str, str]:
 
 
 def _merge_actors(groups: list[list[Actor]]) -> list[Actor]:
-    """Union of actors deduplicated by (country, sector, name), most
-    supported first (support = number of mentions naming it)."""
+    """Actors deduplicated by (country, sector, name), most supported first
+    (support = number of mentions naming it).
+
+    Actors with neither country nor sector (a misparsed place) stay on
+    their own mention's record; so does a countryless generic actor ("the
+    military") when a report names whose forces of that sector they are,
+    and only the most supported generic of each sector is kept.
+    """
     support: Counter[tuple[str, str, str]] = Counter()
     first: dict[tuple[str, str, str], Actor] = {}
     for actors in groups:
@@ -91,7 +97,18 @@ def _merge_actors(groups: list[list[Actor]]) -> list[Actor]:
             keys.add(k)
         support.update(keys)
     order = sorted(support, key=lambda k: (-support[k], k))
-    return [first[k] for k in order]
+    if not order:
+        return []
+    sectors_named = {k[1] for k in order if k[0]}
+    kept, generic_seen = [], set()
+    for k in order:
+        country, sector, _ = k
+        if country:
+            kept.append(k)
+        elif sector and sector not in sectors_named and sector not in generic_seen:
+            generic_seen.add(sector)
+            kept.append(k)
+    return [first[k] for k in (kept or order[:1])]
 
 
 def _majority(values: list[str], prefer: Sequence[str] = ()) -> str:

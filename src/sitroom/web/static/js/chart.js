@@ -89,8 +89,8 @@ export function renderChart(root, stats, { onPick } = {}) {
   const g = svg("g");
   list.forEach((b, i) => {
     let acc = 0;
-    const x = m.l + i * bw + (bw > 4 ? 1 : 0);
-    const w = Math.max(1, bw - (bw > 4 ? 2 : 0));
+    const w = Math.min(26, Math.max(1, bw - (bw > 4 ? 2 : 0)));   // few days: slim bars, centred
+    const x = m.l + i * bw + (bw - w) / 2;
     for (const [q] of QUADS) {
       const v = b.q[q] || 0;
       if (!v) continue;
