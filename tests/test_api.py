@@ -622,3 +622,15 @@ def test_ingest_runs_the_real_pipeline(ingest_client: tuple[TestClient, Path]) -
     assert client.get("/api").json()["counts"]["articles"] == 8
     again = client.post("/api/ingest", json=art).json()
     assert again["new"] == 0 and again["known"] == 1
+
+
+def test_serve_runs_uvicorn_on_loopback(data: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    import uvicorn
+
+    from sitroom.api import serve
+    calls: list[tuple[Any, dict[str, Any]]] = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: calls.append((app, kw)))
+    serve(data["path"], port=9999)
+    app, kw = calls[0]
+    assert kw["host"] == "127.0.0.1" and kw["port"] == 9999
+    assert TestClient(app).get("/api").json()["read_only"] is True

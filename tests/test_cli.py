@@ -24,7 +24,7 @@ def test_help_lists_every_command() -> None:
     code, out, _ = run("--help")
     assert code == 0
     for cmd in ("ingest", "events", "show", "timeline", "report", "export", "failures", "stats",
-                "demo", "actors"):
+                "demo", "actors", "serve", "eval"):
         assert cmd in out
 
 
@@ -146,3 +146,23 @@ def test_demo_command(tmp_path: Path) -> None:
     assert code == 0, err
     assert "new" in out and "#" in out
     assert html.exists() and "<script src" not in html.read_text()
+
+
+def test_serve_wraps_the_api(demo_db: Path, monkeypatch) -> None:
+    import sitroom.api
+
+    calls = []
+    monkeypatch.setattr(sitroom.api, "serve", lambda db, **kw: calls.append((db, kw)))
+    code, _, err = run("serve", "--db", demo_db, "--port", "9999")
+    assert code == 0 and calls == [(demo_db, {"host": "127.0.0.1", "port": 9999, "allow_ingest": False})]
+    assert "http://127.0.0.1:9999/" in err
+    code, _, err = run("serve", "--db", demo_db.parent / "none.db")
+    assert code == 1 and "no such store" in err
+
+
+def test_eval_runs_on_a_small_gold_file(tmp_path: Path) -> None:
+    fixture = Path(__file__).parent / "fixtures" / "evaluate" / "plover.json"
+    code, out, err = run("eval", "plover", fixture, "--json")
+    assert code == 0, err
+    metrics = json.loads(out)
+    assert "event_type_accuracy" in json.dumps(metrics)

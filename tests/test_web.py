@@ -90,10 +90,21 @@ def rows(pg: Any) -> list[str]:
     return pg.eval_on_selector_all("#events tbody tr[data-id]", "els => els.map(e => e.dataset.id)")
 
 
+def wait_until(pg: Any, fn: str, arg: Any = None, timeout: float = 10.0) -> None:
+    """Poll ``fn`` from Python: Playwright's wait_for_function evaluates its predicate with
+    eval(), which the page's CSP (rightly) forbids."""
+    deadline = time.monotonic() + timeout
+    while True:
+        if pg.evaluate(fn, arg):
+            return
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {fn} ({arg!r})")
+        pg.wait_for_timeout(50)
+
+
 def wait_rows(pg: Any, expected: list[str]) -> None:
-    pg.wait_for_function(
-        "ids => JSON.stringify([...document.querySelectorAll('#events tbody tr[data-id]')]"
-        ".map(e => e.dataset.id)) === JSON.stringify(ids)", arg=expected)
+    wait_until(pg, "ids => JSON.stringify([...document.querySelectorAll('#events tbody tr[data-id]')]"
+                   ".map(e => e.dataset.id)) === JSON.stringify(ids)", expected)
 
 
 def test_main_page_filters_map_chart_and_screenshot(server: str, page: tuple[Any, Watch]) -> None:
@@ -118,7 +129,7 @@ def test_main_page_filters_map_chart_and_screenshot(server: str, page: tuple[Any
     assert "country=IRQ" in pg.url and "since=2020-01-10" in pg.url
     href = pg.get_attribute("#export-csv", "href")
     assert href is not None and "country=IRQ" in href and "since=2020-01-10" in href
-    pg.wait_for_function("document.querySelectorAll('#map circle.pt').length === 1")
+    wait_until(pg, "() => document.querySelectorAll('#map circle.pt').length === 1")
     assert watch.dialogs == [] and watch.errors == []
 
 
@@ -127,7 +138,7 @@ def test_open_event_shows_reports_with_trigger_marked(server: str, page: tuple[A
     pg.goto(server + "/?sort=date")
     pg.wait_for_selector("#events tbody tr[data-id=ev_strike]")
     pg.click("#events tbody tr[data-id=ev_strike]")
-    pg.wait_for_function("document.querySelectorAll('#detail .report').length === 2")
+    wait_until(pg, "() => document.querySelectorAll('#detail .report').length === 2")
     marks = pg.eval_on_selector_all("#detail .report mark", "els => els.map(e => e.textContent)")
     assert marks == ["struck", "hit"]
     outlets = pg.eval_on_selector_all("#detail .report .outlet", "els => els.map(e => e.textContent)")

@@ -475,7 +475,26 @@ def demo(
     report(db=db, format_=ReportFmt.md, output=None, title="Situation report: US–Iran crisis in Iraq (demo)")
     report(db=db, format_=ReportFmt.html, output=html, title="Situation report: US–Iran crisis in Iraq (demo)")
     err.print(f"\nStore: {db}  ·  HTML report: {html}")
+    err.print(f"Open the situation room: sitroom serve --db {db}   then browse http://127.0.0.1:8765/")
     err.print(f"Next: sitroom events --db {db}   ·   sitroom timeline --db {db}   ·   sitroom show EVENT_ID --db {db}")
+
+
+@app.command()
+def serve(
+    db: DbOpt = Path(DEFAULT_DB),
+    host: Annotated[str, typer.Option(help="Interface to bind (loopback by default).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535)] = 8765,
+    allow_ingest: Annotated[
+        bool, typer.Option(help="Accept POST /api/ingest (size-limited).")
+    ] = False,
+) -> None:
+    """Start the REST API and the web UI over the store (read-only by default)."""
+    from sitroom.api import serve as run_server
+
+    if not db.exists():
+        raise fail(f"{db}: no such store (run `sitroom ingest PATH --db {db}` first)")
+    err.print(f"sitroom: serving {db} at http://{host}:{port}/  (API: /api/events, schema: /openapi.json)")
+    run_server(db, host=host, port=port, allow_ingest=allow_ingest)
 
 
 @actors_app.command("check")

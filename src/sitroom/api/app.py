@@ -366,12 +366,7 @@ def create_app(db_path: str | Path, allow_ingest: bool = False,
         dyad: Annotated[str | None, Query(description="SOURCE>TARGET country codes for the intensity line, e.g. IRN>USA")] = None,
     ) -> dict[str, Any]:
         """Counts per day, type, quad class per day and dyad, plus a dyad's intensity per day."""
-        d = Q.parse_dyad(dyad)
-        out = Q.stats(db, f, d)
-        if d is None and out["dyads"]:
-            top = next((x["dyad"] for x in out["dyads"] if "?" not in x["dyad"]), out["dyads"][0]["dyad"])
-            out = Q.stats(db, f, top)
-        return out
+        return Q.stats(db, f, Q.parse_dyad(dyad))
 
     @app.get("/api/map", tags=["stats"])
     def get_map(
@@ -436,6 +431,8 @@ def create_app(db_path: str | Path, allow_ingest: bool = False,
             "n_articles": rep.n_articles, "outlets": rep.outlets,
             "summary": [
                 {"event_id": k.event_id, "line": k.line,
+                 "event_type": by_id[k.event_id].event_type if k.event_id in by_id else None,
+                 "quad_class": QUAD_CLASS.get(by_id[k.event_id].event_type) if k.event_id in by_id else None,
                  "sentences": [{"text": s.text, "article_id": s.article_id,
                                 "outlet": articles[s.article_id].source if s.article_id in articles else "",
                                 "mark": list(s.mark) if s.mark else None} for s in k.summary],
@@ -456,7 +453,9 @@ def create_app(db_path: str | Path, allow_ingest: bool = False,
             "places": [{"name": n, "count": c} for n, c in places.most_common(20)],
             "dyads": [{"dyad": d, "quad": dict(c)} for d, c in rep.dyads],
             "disagreements": [
-                {"event_id": k.event_id, "line": k.line, "lines": k.disagreements}
+                {"event_id": k.event_id, "line": k.line,
+                 "event_type": by_id[k.event_id].event_type if k.event_id in by_id else None,
+                 "quad_class": QUAD_CLASS.get(by_id[k.event_id].event_type) if k.event_id in by_id else None, "lines": k.disagreements}
                 for k in rep.key if k.disagreements
             ] + [
                 {"event_id": e.id, "line": t.line, "lines": lines}

@@ -15,7 +15,7 @@ import json
 import re
 import sqlite3
 from collections import Counter, defaultdict
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -57,10 +57,6 @@ class EventFilter:
     text: str | None = None
     min_sources: int = 0
     background: bool = True
-
-    def as_params(self) -> dict[str, Any]:
-        """The filter as JSON-ready data, for echoing back to clients."""
-        return asdict(self)
 
 
 def _bad(param: str, message: str) -> ApiError:
@@ -328,7 +324,8 @@ def stats(db: sqlite3.Connection, f: EventFilter, dyad: str | None = None,
           max_dyads: int = 25) -> dict[str, Any]:
     """Counts per day, per type, per quad class per day, per country dyad; intensity for one dyad.
 
-    One grouped query does it all, so it stays fast on 100k events.
+    One grouped query does it all, so it stays fast on 100k events. Without
+    ``dyad``, the intensity line follows the busiest pair with both sides known.
     """
     where, args = where_clause(f)
     rows = db.execute(
@@ -362,11 +359,16 @@ def stats(db: sqlite3.Connection, f: EventFilter, dyad: str | None = None,
             continue
         per_day[d] += n
         quad_day[d][quad] += n
-        if dyad and _dyad_matches(dyad, r["source_countries"], r["target_countries"]):
-            intensity[d] += INTENSITY_WEIGHT.get(et, 0.0) * n
-            intensity_n[d] += n
     days = sorted(per_day)
     top = dyads.most_common(max_dyads)
+    if dyad is None:
+        dyad = next((k for k, _ in top if "?" not in k), top[0][0] if top else None)
+    if dyad:
+        for r in rows:
+            d = r["date"]
+            if d and _dyad_matches(dyad, r["source_countries"], r["target_countries"]):
+                intensity[d] += INTENSITY_WEIGHT.get(r["event_type"], 0.0) * int(r["n"])
+                intensity_n[d] += int(r["n"])
     return {
         "total": total,
         "undated": undated,
@@ -425,7 +427,11 @@ def map_points(db: sqlite3.Connection, f: EventFilter, max_points: int = 2000) -
     base = f"FROM events{where}{located}"
     n_located = int(db.execute(f"SELECT COUNT(*) {base}", args).fetchone()[0])
     cell = 0.0
-    for cell in (0.0, 0.1, 0.5, 1.0, 2.0, 5.0, 10.0):
+    sizes = (0.0,) if n_located <= max_points else (0.0, 0.1, 0.5, 1.0, 2.0, 5.0, 10.0)
+    for cell in sizes:
+        if len(sizes) == 1:
+            gx, gy = "ROUND(lon, 4)", "ROUND(lat, 4)"
+            break
         if cell == 0.0:
             gx, gy = "ROUND(lon, 4)", "ROUND(lat, 4)"
         else:
@@ -438,18 +444,28 @@ def map_points(db: sqlite3.Connection, f: EventFilter, max_points: int = 2000) -
             break
     rows = db.execute(
         f"SELECT {gx} AS x, {gy} AS y, COUNT(*) AS n, SUM(n_sources) AS s, "
-        "MAX(place) AS place, MIN(id) AS id, "
+        "MIN(id) AS id, "
         "GROUP_CONCAT(event_type, ',') AS types "
         f"{base} GROUP BY x, y ORDER BY n DESC LIMIT {int(max_points)}",
         args,
     ).fetchall()
+    # clean place names for the representative events only (a PK lookup, not a scan)
+    names: dict[str, str] = {}
+    reps = [r["id"] for r in rows]
+    for i in range(0, len(reps), 500):
+        chunk = reps[i:i + 500]
+        for pr in db.execute(
+            "SELECT id, COALESCE(json_extract(data, '$.place.name'), json_extract(data, '$.place.text')) "
+            f"FROM events WHERE id IN ({','.join('?' * len(chunk))})", chunk,
+        ):
+            names[pr[0]] = pr[1] or ""
     points = []
     for r in rows:
         quads: Counter[str] = Counter(QUAD_CLASS.get(t, "unknown") for t in (r["types"] or "").split(",") if t)
         types: Counter[str] = Counter(t for t in (r["types"] or "").split(",") if t)
         points.append({
             "lon": round(float(r["x"]), 4), "lat": round(float(r["y"]), 4), "count": int(r["n"]),
-            "sources": int(r["s"] or 0), "place": r["place"] or "", "event_id": r["id"],
+            "sources": int(r["s"] or 0), "place": names.get(r["id"], ""), "event_id": r["id"],
             "quad_class": quads.most_common(1)[0][0] if quads else None,
             "top_type": types.most_common(1)[0][0] if types else None,
         })

@@ -83,7 +83,8 @@ export async function api(path, params = {}) {
  * after the first are dropped, the trigger (given first) wins.
  */
 export function highlighted(sentence, spans) {
-  const text = String(sentence ?? "");
+  // control characters become spaces one for one, so the offsets still hold
+  const text = String(sentence ?? "").replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, " ");
   const keep = [];
   for (const s of spans) {
     if (!s || !(s.start >= 0) || !(s.end <= text.length) || s.start >= s.end) continue;

@@ -236,7 +236,7 @@ async function openArticle(id) {
   const dlg = document.getElementById("article-dialog");
   try {
     const a = await api(`/api/articles/${encodeURIComponent(id)}`);
-    document.getElementById("article-title").textContent = clean(a.title, 300) || "(untitled)";
+    document.getElementById("article-title").textContent = clean(a.title, 200) || "(untitled)";
     document.getElementById("article-meta").textContent =
       [clean(a.outlet, 80), a.published, a.duplicate_of ? "syndicated copy" : ""].filter(Boolean).join(" · ");
     const spans = (a.mentions || []).filter((m) => m.trigger).map((m) => ({ ...m.trigger, tag: "mark", title: m.event_type }));

@@ -86,7 +86,7 @@ export class EventMap {
     }
     const cw = this.root.clientWidth || 800;
     const ch = this.root.clientHeight || 380;
-    const w = Math.max((x1 - x0) * 1.5, ((y1 - y0) * 1.5 * cw) / ch, 24);
+    const w = Math.max((x1 - x0) * 1.5, ((y1 - y0) * 1.5 * cw) / ch, 36);
     this.view = { cx: (x0 + x1) / 2, cy: (y0 + y1) / 2, w: Math.min(w, 400 * K) };
     this._apply();
   }

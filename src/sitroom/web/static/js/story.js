@@ -42,7 +42,9 @@ function render(d) {
   const summary = el("section", { class: "panel" }, el("h2", {}, "Key developments"));
   if (!d.summary.length) summary.append(el("p", { class: "muted" }, "No current events in this story."));
   for (const k of d.summary) {
-    const item = el("div", { class: "key-item" }, el("div", { class: "line" }, clean(k.line, 400)));
+    const item = el("div", { class: `key-item q-${k.quad_class}`, "data-event": k.event_id },
+      el("div", { class: "line" }, typeBadge(k.event_type, k.quad_class), " ",
+        el("a", { href: `/?event=${encodeURIComponent(k.event_id)}` }, clean(k.line, 400))));
     for (const s of k.sentences) item.append(quote(s));
     if (k.figures.length) item.append(el("div", { class: "muted" }, k.figures.map((f) => `${f.kind}: ${clean(f.value, 40)}`).join(" · ")));
     for (const c of k.claims) item.append(el("div", { class: "muted" }, `${c.kind}: ${clean(c.speaker, 60)}${c.per ? ` (per ${clean(c.per, 60)})` : ""}`));
