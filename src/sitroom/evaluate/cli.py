@@ -35,8 +35,8 @@ class Split(StrEnum):
     all = "all"
 
 
-eval_app = typer.Typer(help="Score event coding against gold data.", add_completion=False,
-                       pretty_exceptions_enable=False)
+eval_app = typer.Typer(help="Score sitroom against public gold data.", add_completion=False,
+                       pretty_exceptions_enable=False, no_args_is_help=True)
 _out = Console(soft_wrap=True, highlight=False)
 _err = Console(stderr=True, highlight=False, soft_wrap=True)
 
@@ -74,18 +74,14 @@ def confusion_table(res: EvalResult, top: int = 3) -> Table:
     return table
 
 
-@eval_app.callback(invoke_without_command=True,
-                   context_settings={"allow_interspersed_args": True})
-def eval_cmd(
-    dataset: Annotated[Dataset, typer.Argument(help="plover, case, gtd or petrarch.")],
-    path: Annotated[Path, typer.Argument(help="The gold file.")],
-    as_json: Annotated[bool, typer.Option("--json", help="Print metrics as JSON.")] = False,
-    out: Annotated[Path | None, typer.Option("--out", help="Write per-item JSONL here.")] = None,
-    limit: Annotated[int | None, typer.Option("--limit", min=1,
-                                              help="Score at most N items.")] = None,
-    split: Annotated[Split, typer.Option("--split", help="dev, holdout or all.")] = Split.all,
-    confusion: Annotated[bool, typer.Option("--confusion/--no-confusion",
-                                            help="Show the confusion table.")] = True,
+def eval_events(
+    dataset: Dataset,
+    path: Path,
+    as_json: bool = False,
+    out: Path | None = None,
+    limit: int | None = None,
+    split: Split = Split.all,
+    confusion: bool = True,
 ) -> None:
     """Score the extractor on DATASET's gold file at PATH."""
     if not path.exists():
@@ -108,3 +104,59 @@ def eval_cmd(
         _out.print(confusion_table(res))
     if out is not None:
         _out.print(f"per-item predictions: {out}")
+
+
+# Shared options of every ``sitroom eval`` subcommand.
+PathArg = Annotated[Path, typer.Argument(help="The gold file or folder.")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print metrics as JSON.")]
+OutOpt = Annotated[Path | None, typer.Option("--out", help="Write per-item JSONL here.")]
+LimitOpt = Annotated[int | None, typer.Option("--limit", min=1, help="Score at most N items.")]
+SplitOpt = Annotated[Split, typer.Option("--split", help="dev, holdout or all.")]
+
+
+def _events_command(dataset: Dataset, blurb: str) -> None:
+    def command(
+        path: PathArg,
+        as_json: JsonOpt = False,
+        out: OutOpt = None,
+        limit: LimitOpt = None,
+        split: SplitOpt = Split.all,
+        confusion: Annotated[bool, typer.Option("--confusion/--no-confusion",
+                                                help="Show the confusion table.")] = True,
+    ) -> None:
+        eval_events(dataset, path, as_json=as_json, out=out, limit=limit, split=split,
+                    confusion=confusion)
+
+    command.__doc__ = blurb
+    eval_app.command(dataset.value)(command)
+
+
+_events_command(Dataset.plover, "PLOVER gold-standard records: type, mode, actors.")
+_events_command(Dataset.case, "CASE 2021 Task 2 TSV: ACLED sub-event types.")
+_events_command(Dataset.gtd, "GTD-style CSV with a summary column: attack type, casualties, place.")
+_events_command(Dataset.petrarch, "PETRARCH-style EventCoding XML records.")
+
+# Evaluators of later stages live in their own modules; each that exists
+# adds its subcommand(s) through ``register(eval_app)``.
+EXTRA_EVALUATORS: tuple[str, ...] = (
+    "sitroom.evaluate.time_eval",
+    "sitroom.evaluate.geo_eval",
+    "sitroom.evaluate.coref_eval",
+    "sitroom.evaluate.tls_eval",
+)
+
+
+def _register_extras() -> None:
+    import importlib
+
+    for name in EXTRA_EVALUATORS:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+            continue
+        module.register(eval_app)
+
+
+_register_extras()
