@@ -20,6 +20,7 @@ from datetime import date
 from typing import Any
 
 from sitroom.records import EVENT_TYPES, QUAD_CLASS
+from sitroom.store import EventQuery, event_where
 
 from .errors import ApiError
 
@@ -179,56 +180,13 @@ def parse_limit(value: str | int | None, maximum: int = MAX_LIMIT, default: int 
     return n
 
 
-def _like(value: str) -> str:
-    """A LIKE pattern matching ``value`` literally anywhere (``%`` and ``_`` escaped)."""
-    esc = value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{esc}%"
-
-
 def where_clause(f: EventFilter) -> tuple[str, list[Any]]:
-    """SQL WHERE (with leading ' WHERE ' or empty) and its arguments."""
-    where: list[str] = []
-    args: list[Any] = []
-    if f.since:
-        where.append("COALESCE(date_end, date) >= ?")
-        args.append(f.since)
-    if f.until:
-        where.append("date <= ?")
-        args.append(f.until)
-    if f.country:
-        where.append("(source_countries LIKE ? OR target_countries LIKE ? OR country = ?)")
-        args += [f"%|{f.country}|%", f"%|{f.country}|%", f.country]
-    if f.actor:
-        where.append("actors LIKE ? ESCAPE '\\'")
-        args.append(_like(f.actor))
-    if f.event_type:
-        where.append("event_type = ?")
-        args.append(f.event_type)
-    if f.mode:
-        where.append("lower(mode) = ?")
-        args.append(f.mode)
-    if f.place:
-        where.append("place LIKE ? ESCAPE '\\'")
-        args.append(_like(f.place))
-    if f.text:
-        where.append("evidence_text LIKE ? ESCAPE '\\'")
-        args.append(_like(f.text))
-    if f.bbox:
-        minlon, minlat, maxlon, maxlat = f.bbox
-        where.append("lat IS NOT NULL AND lon IS NOT NULL AND lat BETWEEN ? AND ?")
-        args += [minlat, maxlat]
-        if minlon <= maxlon:
-            where.append("lon BETWEEN ? AND ?")
-            args += [minlon, maxlon]
-        else:
-            where.append("(lon >= ? OR lon <= ?)")
-            args += [minlon, maxlon]
-    if not f.background:
-        where.append("modality != 'historical'")
-    if f.min_sources:
-        where.append("n_sources >= ?")
-        args.append(f.min_sources)
-    return (" WHERE " + " AND ".join(where) if where else ""), args
+    """SQL WHERE (with leading ' WHERE ' or empty) and its arguments: the store's own."""
+    return event_where(EventQuery(
+        since=f.since, until=f.until, country=f.country, actor=f.actor,
+        event_type=f.event_type, mode=f.mode, place=f.place, bbox=f.bbox, text=f.text,
+        include_background=f.background, min_sources=f.min_sources,
+    ))
 
 
 # --------------------------------------------------------------- sorting

@@ -109,6 +109,60 @@ class EventQuery:
     include_background: bool = True
     min_sources: int = 0
     limit: int | None = None
+    mode: str | None = None       # PLOVER mode, case-insensitive
+    bbox: tuple[float, float, float, float] | None = None  # minlon, minlat, maxlon, maxlat
+
+
+def _like(value: str) -> str:
+    """A LIKE pattern matching ``value`` literally anywhere (``%`` and ``_`` escaped)."""
+    esc = value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{esc}%"
+
+
+def event_where(q: EventQuery) -> tuple[str, list[Any]]:
+    """The SQL ``WHERE`` clause (or "") and arguments selecting ``q``'s events.
+
+    The one translation of a filter into SQL: the CLI, the library and the
+    API (list, map, stats, exports) all select events through it.
+    """
+    where: list[str] = []
+    args: list[Any] = []
+    if q.since:
+        where.append("COALESCE(date_end, date) >= ?")
+        args.append(q.since)
+    if q.until:
+        where.append("date <= ?")
+        args.append(q.until)
+    if q.country:
+        c = q.country.upper()
+        where.append("(source_countries LIKE ? OR target_countries LIKE ? OR country = ?)")
+        args += [f"%|{c}|%", f"%|{c}|%", c]
+    for column, value in (("actors", q.actor), ("place", q.place), ("evidence_text", q.text)):
+        if value:
+            where.append(f"{column} LIKE ? ESCAPE '\\'")
+            args.append(_like(value))
+    if q.event_type:
+        where.append("event_type = ?")
+        args.append(q.event_type.upper())
+    if q.mode:
+        where.append("lower(mode) = ?")
+        args.append(q.mode.lower())
+    if q.bbox:
+        minlon, minlat, maxlon, maxlat = q.bbox
+        where.append("lat IS NOT NULL AND lon IS NOT NULL AND lat BETWEEN ? AND ?")
+        args += [minlat, maxlat]
+        if minlon <= maxlon:
+            where.append("lon BETWEEN ? AND ?")
+            args += [minlon, maxlon]
+        else:  # the box crosses the antimeridian
+            where.append("(lon >= ? OR lon <= ?)")
+            args += [minlon, maxlon]
+    if not q.include_background:
+        where.append("modality != 'historical'")
+    if q.min_sources:
+        where.append("n_sources >= ?")
+        args.append(q.min_sources)
+    return (" WHERE " + " AND ".join(where) if where else ""), args
 
 
 class Store:
@@ -179,6 +233,17 @@ class Store:
             (key, value),
         )
 
+    def _rows(self, select: str, ids: Iterable[str] | None, order: str) -> list[sqlite3.Row]:
+        """``select`` over every row, or over the rows with these ids (in chunks
+        that stay under SQLite's bound-parameter limit)."""
+        if ids is None:
+            return self.db.execute(f"{select} ORDER BY {order}").fetchall()
+        rows: list[sqlite3.Row] = []
+        for chunk in _chunks(sorted(set(ids)), 500):
+            marks = ",".join("?" * len(chunk))
+            rows.extend(self.db.execute(f"{select} WHERE id IN ({marks})", chunk).fetchall())
+        return rows
+
     # -- articles -------------------------------------------------------------
     def has_article(self, article_id: str) -> bool:
         return self.db.execute("SELECT 1 FROM articles WHERE id=?", (article_id,)).fetchone() is not None
@@ -229,16 +294,7 @@ class Store:
 
     def articles(self, ids: Iterable[str] | None = None) -> dict[str, Article]:
         """Articles by id (all of them when ``ids`` is None)."""
-        if ids is None:
-            rows = self.db.execute("SELECT * FROM articles ORDER BY published, id").fetchall()
-        else:
-            wanted = sorted(set(ids))
-            rows = []
-            for chunk in _chunks(wanted, 500):
-                marks = ",".join("?" * len(chunk))
-                rows.extend(
-                    self.db.execute(f"SELECT * FROM articles WHERE id IN ({marks})", chunk).fetchall()
-                )
+        rows = self._rows("SELECT * FROM articles", ids, order="published, id")
         return {r["id"]: _article(r) for r in rows}
 
     def set_duplicate(self, article_id: str, original_id: str) -> None:
@@ -267,16 +323,7 @@ class Store:
 
     # -- mentions -------------------------------------------------------------
     def mentions(self, ids: Iterable[str] | None = None) -> dict[str, Mention]:
-        if ids is None:
-            rows = self.db.execute("SELECT data FROM mentions ORDER BY id").fetchall()
-        else:
-            wanted = sorted(set(ids))
-            rows = []
-            for chunk in _chunks(wanted, 500):
-                marks = ",".join("?" * len(chunk))
-                rows.extend(
-                    self.db.execute(f"SELECT data FROM mentions WHERE id IN ({marks})", chunk).fetchall()
-                )
+        rows = self._rows("SELECT data FROM mentions", ids, order="id")
         out = {}
         for row in rows:
             m = from_dict(Mention, json.loads(row[0]))
@@ -328,41 +375,11 @@ class Store:
 
     def events(self, query: EventQuery | None = None) -> list[Event]:
         """Events matching ``query``, in date order (undated last)."""
-        q = query or EventQuery()
-        where, args = [], []  # type: tuple[list[str], list[Any]]
-        if q.since:
-            where.append("COALESCE(date_end, date) >= ?")
-            args.append(q.since)
-        if q.until:
-            where.append("date <= ?")
-            args.append(q.until)
-        if q.country:
-            c = q.country.upper()
-            where.append("(source_countries LIKE ? OR target_countries LIKE ? OR country = ?)")
-            args += [f"%|{c}|%", f"%|{c}|%", c]
-        if q.actor:
-            where.append("actors LIKE ?")
-            args.append(f"%{q.actor}%")
-        if q.event_type:
-            where.append("event_type = ?")
-            args.append(q.event_type.upper())
-        if q.place:
-            where.append("place LIKE ?")
-            args.append(f"%{q.place}%")
-        if q.text:
-            where.append("evidence_text LIKE ?")
-            args.append(f"%{q.text}%")
-        if not q.include_background:
-            where.append("modality != 'historical'")
-        if q.min_sources:
-            where.append("n_sources >= ?")
-            args.append(q.min_sources)
-        sql = "SELECT data FROM events"
-        if where:
-            sql += " WHERE " + " AND ".join(where)
+        where, args = event_where(query or EventQuery())
+        sql = "SELECT data FROM events" + where
         sql += " ORDER BY date IS NULL, date, n_sources DESC, id"
-        if q.limit:
-            sql += f" LIMIT {int(q.limit)}"
+        if query is not None and query.limit:
+            sql += f" LIMIT {int(query.limit)}"
         return [from_dict(Event, json.loads(r[0])) for r in self.db.execute(sql, args)]
 
     # -- counts ---------------------------------------------------------------
