@@ -166,3 +166,21 @@ def test_eval_runs_on_a_small_gold_file(tmp_path: Path) -> None:
     assert code == 0, err
     metrics = json.loads(out)
     assert "event_type_accuracy" in json.dumps(metrics)
+
+
+def test_every_evaluator_module_registers_its_subcommand() -> None:
+    import importlib
+
+    from sitroom.evaluate.cli import EXTRA_EVALUATORS
+
+    code, out, _ = run("eval", "--help")
+    assert code == 0
+    for name in ("plover", "case", "gtd", "petrarch"):
+        assert name in out
+    for module in EXTRA_EVALUATORS:
+        try:
+            importlib.import_module(module)
+        except ModuleNotFoundError:
+            continue
+        command = module.rsplit(".", 1)[1].removesuffix("_eval")
+        assert command in out, f"{module} exists but registered no `sitroom eval {command}`"
