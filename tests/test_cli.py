@@ -24,6 +24,7 @@ def test_help_lists_every_command() -> None:
     code, out, _ = run("--help")
     assert code == 0
     for cmd in ("ingest", "events", "show", "timeline", "report", "export", "failures", "stats",
+                "stories", "summarize",
                 "demo", "actors", "serve", "eval"):
         assert cmd in out
 
@@ -184,3 +185,20 @@ def test_every_evaluator_module_registers_its_subcommand() -> None:
             continue
         command = module.rsplit(".", 1)[1].removesuffix("_eval")
         assert command in out, f"{module} exists but registered no `sitroom eval {command}`"
+
+
+def test_stories_summarize_and_story_timeline(demo_db: Path) -> None:
+    code, out, _ = run("stories", "--db", demo_db, "--json")
+    found = json.loads(out)
+    assert code == 0 and found and found[0]["event_ids"]
+    top = found[0]
+    code, out, _ = run("summarize", "--story", top["id"][:6], "--db", demo_db)
+    assert code == 0 and top["title"] in out and "[" in out
+    code, out, _ = run("summarize", "--story", top["id"], "--db", demo_db, "--json")
+    summary = json.loads(out)
+    assert summary["story_id"] == top["id"] and summary["sentences"]
+    code, out, _ = run("timeline", "--story", top["id"], "--db", demo_db, "--json")
+    entries = json.loads(out)
+    assert code == 0 and entries and {e["event_id"] for e in entries} <= set(top["event_ids"])
+    code, _, err = run("summarize", "--story", "s_nope", "--db", demo_db)
+    assert code == 1 and "no story" in err

@@ -16,6 +16,7 @@ from sitroom.evaluate import evaluate, read_dataset, split_of
 from sitroom.evaluate.harness import primary, select_split
 from sitroom.evaluate.mappings import (
     acled_label,
+    acled_label_snippet,
     cameo_root,
     cameo_to_plover,
     coverage,
@@ -392,9 +393,39 @@ def test_evaluate_case_and_limit() -> None:
 
     res = evaluate("case", read_dataset("case", FIX / "case.tsv"), case_stub, limit=2)
     assert res.n == 2
-    assert res.metrics["accuracy"] == 0.5
-    assert res.metrics["weighted_f1"] == pytest.approx(0.5)   # (1*1 + 0*1) / 2
+    # item 1 from the snippet's "mortar", item 2 from its "marched" (no mention needed)
+    assert res.metrics["accuracy"] == 1.0
+    assert res.metrics["weighted_f1"] == pytest.approx(1.0)
     assert res.items[0]["predicted"]["label"] == "ART_MISS_ATTACK"
+    assert res.items[1]["predicted"]["label"] == "PEACE_PROTEST"
+
+
+@pytest.mark.parametrize(("text", "label"), [
+    ("A car carrying a suicide attacker blew up at the gate of the base.", "SUIC_BOMB"),
+    ("Police defused two roadside bombs planted near the bridge.", "DISR_WEAP"),
+    ("Soldiers found a cache of rifles and ammunition in a farmhouse.", "DISR_WEAP"),
+    ("Riot police fired tear gas to disperse demonstrators in the square.", "PROTEST_WITH_INTER"),
+    ("Troops opened fire on the protesters, killing three of them.", "FORCE_AGAINST_PROTEST"),
+    ("Stone-throwing protesters clashed with police near the parliament.", "VIOL_DEMONSTR"),
+    ("Teachers marched to the ministry to demand their unpaid salaries.", "PEACE_PROTEST"),
+    ("Warplanes struck rebel positions east of the town.", "AIR_STRIKE"),
+    ("A hand grenade was thrown into a crowded tea shop.", "GRENADE"),
+    ("An earthquake of magnitude 6 flattened several villages.", "NATURAL_DISASTER"),
+    ("A passenger train derailed near the river, killing four.", "MAN_MADE_DISASTER"),
+    ("The group claimed responsibility for the ambush on the convoy.", "ATTRIB"),
+    ("The two governments agreed to a ceasefire starting at midnight.", "AGREEMENT"),
+    ("The ministry expelled three diplomats over spying claims.", "DIPLO"),
+    ("Gunmen kidnapped an aid worker on the road to the airport.", "ABDUCT_DISSAP"),
+    ("Customs officers broke up a ring smuggling heroin across the border.", "ORG_CRIME"),
+])
+def test_acled_snippet_cues(text: str, label: str) -> None:
+    assert acled_label_snippet(text, None) == label
+
+
+def test_acled_snippet_falls_back_to_mention() -> None:
+    m = mention("COERCE", "arrest")
+    assert acled_label_snippet("Nothing in these words decides it.", m) == "ARREST"
+    assert acled_label_snippet("Nothing in these words decides it.", None) == "NONE"
 
 
 # ---------------------------------------------------------------- CLI

@@ -338,3 +338,42 @@ def test_seed_articles(run) -> None:  # type: ignore[no-untyped-def]
     threats = [m for m in ms if m.event_type == "THREATEN" and "USA" in _countries(m.sources)]
     assert threats
     assert any(m.modality == "historical" for m in ms if m.event_type == "ASSAULT")
+
+
+# ------------------------------------------------------------------ sentence-level roles
+def test_recipient_from_prepositional_phrase(run) -> None:  # type: ignore[no-untyped-def]
+    """A side the parse leaves empty is filled from the sentence's other actors."""
+    m = _of(run("Kenya offered emergency talks on the border dispute, speaking of Somalia."),
+            "CONSULT") or _of(run("Kenya proposed new talks over the dispute involving Somalia."), "CONSULT")
+    assert m and "SOM" in _countries(m[0].targets)
+
+
+def test_actor_without_country_takes_the_sentence_state(run) -> None:  # type: ignore[no-untyped-def]
+    ms = run("Peruvian police arrested the leader of the Shining Path in a raid.")
+    m = _of(ms, "COERCE")[0]
+    assert "PER" in _countries(m.sources)
+    assert m.targets and m.targets[0].country == "PER"
+
+
+def test_must_clause_is_a_demand(run) -> None:  # type: ignore[no-untyped-def]
+    ms = run("Germany said on Monday that Serbia must hand over the suspects.")
+    req = _of(ms, "REQUEST")
+    assert req, [(x.event_type, x.trigger.text if x.trigger else "") for x in ms]
+    assert "DEU" in _countries(req[0].sources) and "SRB" in _countries(req[0].targets)
+
+
+def test_coordinated_victims_add_up(run) -> None:  # type: ignore[no-untyped-def]
+    ms = run("A bomb exploded near a checkpoint in Kirkuk. One attacker and two soldiers were killed.")
+    assert ("killed", 3) in {(q.kind, q.value) for x in ms for q in x.quantities}
+
+
+def test_in_addition_to_the_bomber(run) -> None:  # type: ignore[no-untyped-def]
+    ms = run("A suicide bomber attacked a police post in Ramadi. In addition to the bomber, four officers died.")
+    kills = [q.value for x in ms for q in x.quantities if q.kind == "killed"]
+    assert 5 in kills
+
+
+def test_shot_and_killed_named_person_is_one(run) -> None:  # type: ignore[no-untyped-def]
+    ms = run("Gunmen attacked a market in Mosul. The local mayor was shot and killed near his home.")
+    kills = [q.value for x in ms for q in x.quantities if q.kind == "killed"]
+    assert kills and kills[0] == 1

@@ -48,7 +48,7 @@ def _mount_eval() -> None:
 _mount_eval()
 
 out = Console(soft_wrap=True, highlight=False)
-err = Console(stderr=True, highlight=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 DEFAULT_DB = "sitroom.db"
 DbOpt = Annotated[
@@ -119,10 +119,28 @@ def ingest(
     model: Annotated[str | None, typer.Option(help="spaCy model package or path.")] = None,
     batch_size: Annotated[int, typer.Option(min=1, max=10_000)] = 32,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    engine: Annotated[
+        str, typer.Option(help="local: this process; dask: shards on a Dask cluster (resumable).")
+    ] = "local",
+    workers: Annotated[
+        int, typer.Option(min=1, max=4096, help="dask: worker processes of the local cluster.")
+    ] = 2,
+    scheduler: Annotated[
+        str | None, typer.Option(help="dask: address of a running scheduler (tcp://host:8786).")
+    ] = None,
+    recycle_after: Annotated[
+        int, typer.Option(min=0, help="dask: restart a worker after N shards (0: never).")
+    ] = 0,
+    shard_size: Annotated[int, typer.Option(min=1, help="dask: records per shard.")] = 200,
 ) -> None:
     """Read news files into the store, extract events and merge them."""
+    from sitroom.pipeline import IngestReport
     from sitroom.pipeline import ingest as run_ingest
+    from sitroom.scale.engine import ScaleReport
 
+    if engine not in ("local", "dask"):
+        err.print(f"[bold red]error:[/] --engine {engine!r}: use local or dask", markup=True)
+        raise typer.Exit(2)
     missing = [p for p in paths if not p.exists()]
     for p in missing:
         err.print(f"[bold red]error:[/] {p}: no such file or directory", markup=True)
@@ -150,11 +168,21 @@ def ingest(
                 task, status=f"{rep.new} new, {rep.known} known, {len(rep.failures)} failed"
             )
 
+        report: IngestReport
         try:
-            report = run_ingest(
-                paths, store, default_date=date, model=model, batch_size=batch_size,
-                on_progress=on_progress,
-            )
+            if engine == "dask":
+                from sitroom.scale import ingest_dask
+
+                report = ingest_dask(
+                    paths, store, workers=workers, scheduler=scheduler,
+                    recycle_after=recycle_after, shard_size=shard_size, default_date=date,
+                    model=model, batch_size=batch_size, on_progress=on_progress,
+                )
+            else:
+                report = run_ingest(
+                    paths, store, default_date=date, model=model, batch_size=batch_size,
+                    on_progress=on_progress,
+                )
         finally:
             store.close()
     for f in report.failures[reported:]:
@@ -164,6 +192,14 @@ def ingest(
         f"{len(report.failures)} failed · {report.mentions} mentions · {report.events} events "
         f"· {report.seconds:.1f}s ({report.articles_per_s:.1f} articles/s)"
     )
+    if isinstance(report, ScaleReport):
+        out.print(
+            f"shards: {report.shards} ({report.shards_skipped} done before, "
+            f"{report.shards_failed} failed) · {report.restarts} worker restarts · "
+            f"merge {report.merge_seconds:.1f}s"
+        )
+        for name, mb in sorted(report.peak_rss_mb.items()):
+            out.print(f"peak RSS {name}: {mb:.0f} MB")
     if missing:
         raise typer.Exit(1)
 
@@ -354,17 +390,66 @@ def _article_meta(a: Any) -> dict[str, Any]:
     return d
 
 
+StoryOpt = Annotated[
+    str | None, typer.Option("--story", help="Story id (a unique prefix is enough); see `sitroom stories`.")
+]
+
+
+def _load_all(store: Store) -> tuple[list[Event], dict[str, Mention], dict[str, Any]]:
+    return store.events(), store.mentions(), store.articles()
+
+
+def _find_story(story_id: str, events: list[Event], mentions: dict[str, Mention],
+                articles: dict[str, Any]) -> Any:
+    """The story with this id or unique id prefix, or a clear error."""
+    from sitroom.story import build_stories
+
+    found = [s for s in build_stories(events, mentions, articles) if s.id.startswith(story_id)]
+    exact = [s for s in found if s.id == story_id]
+    if len(exact) == 1 or len(found) == 1:
+        return (exact or found)[0]
+    if not found:
+        raise fail(f"no story {story_id!r} (list them with `sitroom stories`)")
+    raise fail(f"story id {story_id!r} is ambiguous: {', '.join(s.id for s in found[:5])}")
+
+
+@app.command()
+def stories(
+    db: DbOpt = Path(DEFAULT_DB),
+    limit: Annotated[int, typer.Option(min=1)] = 20,
+    json_: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Ongoing stories: events grouped by shared actors, places, time and articles."""
+    from sitroom.story import build_stories
+
+    store = _open(db)
+    with store:
+        events, mentions, articles = _load_all(store)
+    found = build_stories(events, mentions, articles)[:limit]
+    if json_:
+        out.print_json(data=[asdict(s) for s in found]) if found else out.print("[]")
+        return
+    table = Table()
+    for col in ("id", "title", "from", "to", "events", "sources"):
+        table.add_column(col, overflow="fold")
+    for st in found:
+        table.add_row(st.id, st.title, st.start or "?", st.end or "?", str(len(st.event_ids)),
+                      str(st.n_sources))
+    out.print(table)
+
+
 @app.command()
 def timeline(
     db: DbOpt = Path(DEFAULT_DB),
+    story: StoryOpt = None,
     since: Annotated[str | None, typer.Option(help="From this date (YYYY-MM-DD).")] = None,
     until: Annotated[str | None, typer.Option(help="Up to this date (YYYY-MM-DD).")] = None,
     country: Annotated[str | None, typer.Option(help="ISO alpha-3 of an actor or the place.")] = None,
     background: Annotated[bool, typer.Option(help="Include background events.")] = True,
     json_: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """The events in date order, each line with its sources."""
-    from sitroom.story import render_timeline_text
+    """The events in date order, each line with its sources (of one story with --story)."""
+    from sitroom.story import render_story_timeline_text, render_timeline_text, story_timeline
     from sitroom.story import timeline as build_timeline
 
     for value, name in ((since, "--since"), (until, "--until")):
@@ -372,15 +457,50 @@ def timeline(
             _check_date(value, name)
     store = _open(db)
     with store:
-        found = store.events(EventQuery(since=since, until=until, country=country,
-                                        include_background=background))
-        mentions = store.mentions({m for e in found for m in e.mention_ids})
-        articles = store.articles({a for e in found for a in e.article_ids})
-    entries = build_timeline(found, mentions, articles, include_background=background)
+        if story:
+            events, mentions, articles = _load_all(store)
+        else:
+            events = store.events(EventQuery(since=since, until=until, country=country,
+                                             include_background=background))
+            mentions = store.mentions({m for e in events for m in e.mention_ids})
+            articles = store.articles({a for e in events for a in e.article_ids})
+    chosen = _find_story(story, events, mentions, articles) if story else None
+    if chosen is not None:
+        entries = story_timeline(chosen, events, mentions, articles)
+        if not background:
+            entries = [e for e in entries if not e.background]
+    else:
+        entries = build_timeline(events, mentions, articles, include_background=background)
     if json_:
         out.print_json(data=[asdict(e) for e in entries]) if entries else out.print("[]")
+    elif chosen is not None:
+        sys.stdout.write(render_story_timeline_text(chosen, entries, articles))
     else:
         sys.stdout.write(render_timeline_text(entries, articles))
+
+
+@app.command()
+def summarize(
+    story: Annotated[str, typer.Option("--story", help="Story id (a unique prefix is enough).")],
+    db: DbOpt = Path(DEFAULT_DB),
+    sentences: Annotated[int, typer.Option(min=1, max=50, help="Summary length.")] = 8,
+    markdown: Annotated[bool, typer.Option("--markdown", help="Markdown instead of text.")] = False,
+    json_: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """A short cited summary of one story, saying where sources disagree."""
+    from sitroom.story import render_summary_markdown, render_summary_text, summarize_story
+
+    store = _open(db)
+    with store:
+        events, mentions, articles = _load_all(store)
+    chosen = _find_story(story, events, mentions, articles)
+    summary = summarize_story(chosen, events, mentions, articles, max_sentences=sentences)
+    if json_:
+        out.print_json(data=asdict(summary))
+    elif markdown:
+        sys.stdout.write(render_summary_markdown(summary, articles))
+    else:
+        sys.stdout.write(render_summary_text(summary, articles))
 
 
 @app.command()

@@ -18,10 +18,10 @@ from typing import Any
 
 from sitroom.evaluate.mappings import (
     NONE_LABEL,
-    acled_label,
+    acled_label_snippet,
     cameo_root,
     cameo_to_plover,
-    gtd_attack_type,
+    gtd_attack_type_snippet,
     quad_class,
 )
 from sitroom.evaluate.metrics import (
@@ -218,7 +218,7 @@ def _score_case(items: Sequence[GoldItem], preds: Sequence[list[Mention]],
     gold_l, pred_l = [], []
     for item, mentions in zip(items, preds, strict=True):
         m = primary(mentions, prefer=MATERIAL_CONFLICT)
-        label = acled_label(m) if m else NONE_LABEL
+        label = acled_label_snippet(item.text, m)
         gold_l.append(item.gold["label"])
         pred_l.append(label)
         view = _mention_view(m)
@@ -251,7 +251,7 @@ def _score_gtd(items: Sequence[GoldItem], preds: Sequence[list[Mention]],
     for item, mentions in zip(items, preds, strict=True):
         g = item.gold
         m = primary(mentions, prefer=VIOLENT, moded=True)
-        label = gtd_attack_type(m) if m else NONE_LABEL
+        label = gtd_attack_type_snippet(item.text, m)
         gold_l.append(g["attack_type"] or "Unknown")
         pred_l.append(label)
         kg.append(g["killed"])

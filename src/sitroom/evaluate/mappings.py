@@ -27,6 +27,14 @@ GTD (:func:`gtd_attack_type`)
   table default; when only the ``*`` row matched (no telling mode), the first
   GTD weapon word found in the evidence decides.
 
+Whole snippets (what the CASE and GTD scorers use)
+  :func:`acled_label_snippet`: the first cue of ``acled_cues.tsv`` found in the
+  snippet (ACLED's precedence: disasters, claims, suicide bombs, weapons
+  seized, force on demonstrations ... armed clash), else :func:`acled_label`.
+  :func:`gtd_attack_type_snippet`: ``gtd_cues.tsv`` on the summary's first
+  sentence ('before' cues such as kidnapping or a prominent target override
+  the mention; 'after' cues fill in when it gives no attack type).
+
 CAMEO (:func:`cameo_root`, :func:`quad_class`, :func:`cameo_to_plover`)
   table lookups only.
 """
@@ -134,6 +142,40 @@ def acled_label(m: Mention) -> str:
     return label
 
 
+@cache
+def _snippet_cues() -> tuple[tuple[str, re.Pattern[str], re.Pattern[str] | None], ...]:
+    out = []
+    for row in read_table("acled_cues.tsv"):
+        if len(row) < 2 or not row[1]:
+            continue
+        req = re.compile(row[2], re.I) if len(row) > 2 and row[2] else None
+        out.append((row[0], re.compile(row[1], re.I), req))
+    return tuple(out)
+
+
+def acled_snippet_cue(text: str) -> str | None:
+    """First ACLED label whose cue (``acled_cues.tsv``) the text carries, else None."""
+    for label, pattern, req in _snippet_cues():
+        if pattern.search(text) and (req is None or req.search(text)):
+            return label
+    return None
+
+
+def acled_label_snippet(text: str, m: Mention | None) -> str:
+    """ACLED label for a whole snippet: lexical cues in ACLED's precedence order, then the mention.
+
+    CASE snippets are short and about one incident; ACLED's sub-types turn on
+    means (suicide, grenade, shelling), on who acts on whom (force against a
+    demonstration, demonstrators turning violent) and on non-political classes
+    PLOVER has no type for (disasters, organised crime), which the snippet's
+    words carry more reliably than one parsed mention.
+    """
+    cue = acled_snippet_cue(text)
+    if cue is not None:
+        return cue
+    return acled_label(m) if m is not None else NONE_LABEL
+
+
 def gtd_attack_type(m: Mention) -> str:
     """GTD attack type for one mention ('Unknown' for non-attacks)."""
     label, specific = _lookup("plover_gtd.tsv", m.event_type, m.mode)
@@ -141,6 +183,36 @@ def gtd_attack_type(m: Mention) -> str:
         cue = _first_cue("gtd", _evidence_text(m))
         if cue:
             return cue
+    return label
+
+
+_FIRST_SENTENCE = re.compile(r"^.*?[.!?](\s|$)", re.S)
+
+
+@cache
+def _gtd_cues() -> tuple[tuple[str, str, re.Pattern[str]], ...]:
+    return tuple((row[0], row[1], re.compile(row[2], re.I)) for row in read_table("gtd_cues.tsv")
+                 if len(row) >= 3)
+
+
+def gtd_attack_type_snippet(text: str, m: Mention | None) -> str:
+    """GTD attack type for a whole summary: codebook cues (``gtd_cues.tsv``), then the mention.
+
+    'before' cues (kidnapping, assassination of a prominent person) override
+    the mention, since GTD codes the aim, not the weapon; 'after' cues only
+    fill in when the mention gives no attack type.
+    """
+    dated = re.sub(r"^\s*\d{1,2}/\d{1,2}/\d{2,4}:\s*", "", text)
+    first = _FIRST_SENTENCE.match(dated)
+    head = first.group(0) if first else dated
+    for label, when, pattern in _gtd_cues():
+        if when == "before" and pattern.search(head):
+            return label
+    label = gtd_attack_type(m) if m is not None else "Unknown"
+    if label in ("Unknown", NONE_LABEL):
+        for cue, when, pattern in _gtd_cues():
+            if when == "after" and pattern.search(head):
+                return cue
     return label
 
 

@@ -113,6 +113,7 @@ TARGET_PREPS: dict[str, frozenset[str]] = {
     "CONCEDE": frozenset({"to"}),
 }
 TEMPORAL_PREPS = frozenset({"after", "before", "since", "following", "until", "amid", "despite"})
+CLAUSE_TARGET_TYPES = frozenset({"REQUEST", "REJECT", "ACCUSE", "THREATEN", "SUPPORT", "AGREE"})
 OF_IS_SOURCE = frozenset({"RETREAT", "PROTEST", "MOBILIZE", "CONSULT", "THREATEN", "REQUEST", "ACCUSE"})
 NP_MODS = frozenset({"compound", "amod", "poss", "nmod", "det", "nummod", "quantmod", "case",
                      "flat", "punct", "advmod", "npadvmod"})
@@ -192,12 +193,16 @@ class _Ctx:
     actors: ActorDictionary
     coref: dict[int, Actor | None] = field(default_factory=dict)
     recent_assaults: list[tuple[int, Mention]] = field(default_factory=list)
+    sent_actors: dict[int, list[tuple[Token, Actor]]] = field(default_factory=dict)
+    text: str = ""   # doc.text once: spaCy rebuilds it from the tokens on every access
 
 
 # ---------------------------------------------------------------- helpers
 def _ev(ctx: _Ctx, sent: Span, start: int, end: int) -> Evidence:
+    if not ctx.text:
+        ctx.text = ctx.doc.text
     return Evidence(ctx.article.id, sent.start_char, sent.end_char, start, end,
-                    ctx.doc.text[start:end])
+                    ctx.text[start:end])
 
 
 def _tok_ev(ctx: _Ctx, sent: Span, toks: Iterable[Token]) -> Evidence:
@@ -388,8 +393,16 @@ def _actor_from_np(ctx: _Ctx, sent: Span, h: Token) -> Actor | None:
             return Actor(text=" ".join(t.text for t in toks), name=" ".join(t.text for t in toks),
                          evidence=_tok_ev(ctx, sent, toks))
         return None
+    if head_entry is not None and head_entry.type != "sector":
+        # the phrase's own head decides ("NATO-member Norway" is Norway, not NATO)
+        specific = head_entry if head_entry.type != "country" else specific
+        country_entry = head_entry if head_entry.country else country_entry
+        if head_entry.type == "country":
+            specific = None
     if head_entry is None and specific is None and country_entry is None:
-        return None
+        if not (sector_words and h.pos_ == "PROPN" and h.ent_type_ in ("PERSON", "")):
+            return None
+        # "President Dos Santos": a titled person; the sentence may tell the country later
     if head_entry is None and not (h.pos_ == "PROPN" or any(s <= head_pos < e for s, e, _ in matches)):
         # "Iranian targets", "U.S. drone": country from the modifier, no sector from the head
         pass
@@ -412,6 +425,11 @@ def _actor_from_np(ctx: _Ctx, sent: Span, h: Token) -> Actor | None:
         sector = None
     if specific is not None and specific.type == "capital" and head_entry is not specific:
         sector = head_entry.sector if head_entry is not None and head_entry.type == "sector" else None
+    if specific is not None and specific.type == "igo" and sector == "IGO":
+        # PLOVER puts the body in the country slot (IGO); the sector says who in it acts
+        sector = next((w.sector for w in reversed(sector_words) if w.sector != "IGO"), None)
+    if sector is None and sector_words and (head_entry is None or h.ent_type_ == "PERSON"):
+        sector = sector_words[-1].sector  # "Lebanon's new President Elias Hrawi": the title
     name_src = specific or country_entry or head_entry
     name = name_src.name if name_src is not None else h.text
     if h.ent_type_ == "PERSON" and not any(s <= head_pos < e for s, e, _ in matches):
@@ -705,6 +723,14 @@ def _fold(cands: list[Cand]) -> list[Cand]:
                 continue
             if d.tok.head == c.tok and d.tok.dep_ in ("dobj", "attr", "nsubjpass") and d.tok.pos_ == "NOUN":
                 join(c, d)
+    for c in cands:  # "began a hunger strike to demand X": the strike is the act, the demand its aim
+        if c.dropped or c.event_type != "PROTEST" or c.tok.pos_ != "NOUN" or c.tok.dep_ not in ("dobj", "pobj"):
+            continue
+        verb = c.tok.head if c.tok.dep_ == "dobj" else c.tok.head.head
+        for d in cands:
+            if (d is not c and not d.dropped and d.event_type in ("PROTEST", "REQUEST", "ACCUSE")
+                    and d.tok.head == verb and d.tok.dep_ in ("xcomp", "advcl")):
+                join(c, d)
     return [c for c in cands if not c.dropped]
 
 
@@ -750,6 +776,14 @@ def _roles(ctx: _Ctx, sent: Span, c: Cand) -> tuple[list[Actor], list[Actor]]:
                     for o in ch.children:
                         if o.dep_ == "dobj":
                             targets.extend(_actors(ctx, sent, o, deep=True))
+            if c.event_type in CLAUSE_TARGET_TYPES and not any(
+                    ch.dep_ in ("dobj", "dative") for ch in p.children):
+                # "demanded that Iran withdraw", "accused X of ...": the clause's subject is asked
+                for ch in p.children:
+                    if ch.dep_ == "ccomp":
+                        for g in ch.children:
+                            if g.dep_ in ("nsubj", "nsubjpass"):
+                                targets.extend(_actors(ctx, sent, g))
             # objects of consumed object nouns ("missiles at X" attached to the noun)
             for ch in p.children:
                 if ch.dep_ == "dobj":
@@ -1220,13 +1254,34 @@ def _count_for(victim: Token) -> tuple[int, str, list[Token]] | None:
             return 0, "", [ch, victim]
         if ch.dep_ == "det" and ch.lower_ in ("a", "an") and victim.tag_ in ("NN", "NNP"):
             return 1, "", [ch, victim]
+        if ch.dep_ in ("det", "predet") and ch.lower_ == "both" and victim.tag_ == "NNS":
+            return 2, "", [ch, victim]
+        if (ch.dep_ in ("det", "poss") and (ch.lower_ in ("the", "this", "that") or ch.dep_ == "poss")
+                and victim.tag_ == "NN" and victim.pos_ == "NOUN"):
+            return 1, "", [ch, victim]  # "the officer's wife was killed": one person
         if ch.dep_ == "prep" and ch.lower_ == "of" and victim.lower_ in VAGUE_COUNTS:
             r = _parse_number(victim)
             if r:
                 return r[0], r[1], list(victim.subtree)
     if victim.ent_type_ == "PERSON":
         return 1, "", [victim]
+    if victim.lower_ == "both" and victim.pos_ == "PRON":
+        return 2, "", [victim]
     return None
+
+
+def _in_addition(t: Token) -> int:
+    """'In addition to the bomber, five died': the people the count leaves out (0 if none)."""
+    for tok in t.sent:
+        if tok.lower_ == "addition" and tok.i > 0 and t.doc[tok.i - 1].lower_ == "in":
+            for to in tok.children:
+                if to.lower_ == "to":
+                    for o in to.children:
+                        if o.dep_ == "pobj":
+                            r = _count_for(o)
+                            if r is not None:
+                                return r[0]
+    return 0
 
 
 def _quantities(ctx: _Ctx, sent: Span) -> list[tuple[Token, Quantity]]:
@@ -1246,6 +1301,12 @@ def _quantities(ctx: _Ctx, sent: Span) -> list[tuple[Token, Quantity]]:
                 continue
             if not victims and t.dep_ in ("amod", "acl") and t.head.pos_ in ("NOUN", "PRON", "NUM"):
                 victims.append(t.head)
+            if not victims and t.dep_ == "conj" and t.head.pos_ == "VERB":
+                # "was shot and killed": the subject sits on the first verb
+                hp = any(c.dep_ in ("nsubjpass", "auxpass") for c in t.head.children)
+                victims.extend(c for c in t.head.children
+                               if (c.dep_ == "nsubjpass" and (passive or hp))
+                               or (c.dep_ == "nsubj" and lemma == "die"))
         elif t.pos_ == "ADJ":
             if t.dep_ in ("amod",):
                 victims.append(t.head)
@@ -1260,15 +1321,19 @@ def _quantities(ctx: _Ctx, sent: Span) -> list[tuple[Token, Quantity]]:
             if lemma == "casualty":
                 kind = "casualties"
         for v in victims:
-            for vv in [v, *v.conjuncts]:
-                r = _count_for(vv)
-                if r is None:
-                    continue
-                value, hedge, toks = r
-                ev = _tok_ev(ctx, sent, toks + [t])
-                kinds = ["killed", "injured"] if kind == "casualties" else [kind]
-                for k in kinds:
-                    out.append((t, Quantity(k, value, hedge, ev.text, ev)))
+            # coordinated victims add up: "one assailant and one soldier were killed" -> 2
+            counts = [r for r in (_count_for(vv) for vv in [v, *v.conjuncts]) if r is not None]
+            if not counts:
+                continue
+            value = sum(r[0] for r in counts)
+            hedge = next((r[1] for r in counts if r[1]), "")
+            toks = [x for r in counts for x in r[2]]
+            if kind == "killed":
+                value += _in_addition(t)
+            ev = _tok_ev(ctx, sent, toks + [t])
+            kinds = ["killed", "injured"] if kind == "casualties" else [kind]
+            for k in kinds:
+                out.append((t, Quantity(k, value, hedge, ev.text, ev)))
     # weapons fired: "launched more than a dozen missiles"
     for t in sent:
         if _lemma(t) in WEAPON_NOUNS and t.dep_ in ("dobj", "nsubjpass", "pobj"):
@@ -1397,6 +1462,139 @@ def _is_state(ctx: _Ctx, a: Actor) -> bool:
     return e is not None and e.type in ("country", "capital")
 
 
+def _is_reporter(t: Token) -> bool:
+    """Subject of 'X said', object of 'according to X': who reports, not who acts."""
+    cur = t
+    for _ in range(3):
+        if cur.dep_ in ("nsubj", "nsubjpass") and _lemma(cur.head) in SPEECH and cur.head.dep_ != "ROOT":
+            return True
+        if cur.dep_ in ("nsubj",) and _lemma(cur.head) in SPEECH and any(
+                c.dep_ == "ccomp" for c in cur.head.children) and cur.head.i > t.i and any(
+                c.dep_ in ("ccomp", "parataxis") and c.i < cur.head.i for c in cur.head.children):
+            return True
+        if cur.dep_ == "pobj" and cur.head.lower_ == "to" and cur.head.head.lower_ == "according":
+            return True
+        if cur.dep_ not in ("conj", "appos", "compound", "poss") or cur.head is cur:
+            break
+        cur = cur.head
+    return False
+
+
+def _sentence_actors(ctx: _Ctx, sent: Span) -> list[tuple[Token, Actor]]:
+    """Every actor noun phrase of a sentence with a country, reporters excluded (cached)."""
+    got = ctx.sent_actors.get(sent.start)
+    if got is not None:
+        return got
+    out: list[tuple[Token, Actor]] = []
+    for t in sent:
+        if t.pos_ not in ("PROPN", "NOUN") or t.dep_ in ("compound", "flat", "amod", "nmod"):
+            continue
+        if _is_reporter(t):
+            continue
+        a = _actor_from_np(ctx, sent, t)
+        if a is not None and a.country is not None:
+            out.append((t, a))
+    ctx.sent_actors[sent.start] = out
+    return out
+
+
+def _sentence_country(ctx: _Ctx, sent: Span) -> str | None:
+    """The one state a sentence is about, when it names exactly one (IGO/NGO aside)."""
+    found = {a.country for _, a in _sentence_actors(ctx, sent) if a.country not in SPECIAL_CODES}
+    return found.pop() if len(found) == 1 else None
+
+
+SPECIAL_CODES = frozenset({"IGO", "NGO", None})
+
+
+def _fill_roles(ctx: _Ctx, sent: Span, c: Cand, sources: list[Actor],
+                targets: list[Actor], statements: list[Statement]) -> tuple[list[Actor], list[Actor]]:
+    """PLOVER codes both sides even when the parse links only one: borrow from the sentence.
+
+    A side the parse left empty takes the nearest actor of the sentence that
+    is not already on the other side (the recipient after the trigger first,
+    the source before it first); an actor with no country takes the sentence's
+    only state; actors with a country are listed first.
+    """
+    used = {a.evidence.start for a in sources + targets if a.evidence}
+    # who claims, denies or reports an act is not a party to it
+    used |= {st.speaker.evidence.start for st in statements
+             if st.speaker is not None and st.speaker.evidence is not None}
+    pool = [(t, a) for t, a in _sentence_actors(ctx, sent)
+            if a.evidence is not None and a.evidence.start not in used
+            and not any(t.i == p.i for p in c.parts)]
+    trig = c.tok.i
+    generic = [a for a in targets if a.country is None]
+    if targets and len(generic) == len(targets) and _sentence_country(ctx, sent) is None:
+        targets = []  # "killing 20 people": only a generic victim; the sentence may name whose
+    if not targets:
+        src_countries = {a.country for a in sources}
+        after = [x for x in pool if x[0].i > trig and x[1].country not in src_countries]
+        before = sorted((x for x in pool if x[0].i < trig and x[1].country not in src_countries),
+                        key=lambda x: -x[0].i)
+        picks = after or before
+        if picks:
+            pick = picks[0]
+            targets = [pick[1], *generic]
+            used.add(pick[1].evidence.start if pick[1].evidence else -1)
+            pool = [x for x in pool if x is not pick]
+    if not sources:
+        tgt_countries = {a.country for a in targets}
+        before = sorted((x for x in pool if x[0].i < trig and x[1].country not in tgt_countries),
+                        key=lambda x: -x[0].i)
+        if before:
+            sources = [before[0][1]]
+    if not targets:
+        targets = generic
+    home = _sentence_country(ctx, sent)
+    if home is not None:
+        for a in sources + targets:
+            if a.country is None:
+                a.country = home
+    sources = sorted(sources, key=lambda a: a.country is None)
+    targets = sorted(targets, key=lambda a: a.country is None)
+    return sources, targets
+
+
+OBLIGATION_AUX = frozenset({"must", "should", "ought"})
+
+
+def _obligations(ctx: _Ctx, sent: Span, used: set[int]) -> list[Mention]:
+    """'X said Y must do Z' is a demand of X on Y (PLOVER REQUEST), whatever Z is."""
+    out: list[Mention] = []
+    aid = ctx.article.id
+    for t in sent:
+        if t.lower_ not in OBLIGATION_AUX or t.dep_ != "aux":
+            continue
+        clause = t.head
+        if clause.dep_ not in ("ccomp", "acl", "relcl") or clause.head is clause:
+            continue
+        gov = clause.head
+        if gov.pos_ in ("NOUN", "PROPN") and gov.head.pos_ in ("VERB", "AUX"):
+            gov = gov.head
+        if gov.pos_ not in ("VERB", "AUX"):
+            continue
+        subj, passive = _subject(gov)
+        sources = _dedupe([a for s in subj for a in _actors(ctx, sent, s)]) if not passive else []
+        targets = _dedupe([a for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")
+                           for a in _actors(ctx, sent, c)])
+        if not sources or not targets or {a.name for a in sources} & {a.name for a in targets}:
+            continue
+        ev = _tok_ev(ctx, sent, [t])
+        if ev.start in used:
+            continue
+        used.add(ev.start)
+        sent_ev = _ev(ctx, sent, sent.start_char, sent.end_char)
+        out.append(Mention(
+            id=f"{aid}:{ev.start}", article_id=aid, event_type="REQUEST", mode="", trigger=ev,
+            sentence=sent_ev, sources=sources, targets=targets, modality="asserted",
+            context=["obligation"],
+            # the sentence's main assertion when it is what the main verb reports
+            confidence=1.0 if gov.dep_ == "ROOT" else 0.5,
+        ))
+    return out
+
+
 def _sentence_mentions(ctx: _Ctx, sent: Span, si: int) -> list[Mention]:
     aid = ctx.article.id
     cands = _fold(_find_candidates(ctx, sent))
@@ -1450,6 +1648,7 @@ def _sentence_mentions(ctx: _Ctx, sent: Span, si: int) -> list[Mention]:
                     targets = [Actor(text=ptext, name=entry.name, country=entry.country,
                                      sector=None, evidence=_tok_ev(ctx, sent, pspan))]
                     break
+        sources, targets = _fill_roles(ctx, sent, c, sources, targets, statements)
         place = None
         if place_spans:
             pev = _tok_ev(ctx, sent, place_spans[0])
@@ -1504,6 +1703,7 @@ def _sentence_mentions(ctx: _Ctx, sent: Span, si: int) -> list[Mention]:
             context=list(m.context) + [f"{'intent' if etype != 'REJECT' else 'refused'}:{m.event_type}"],
             confidence=round(min(1.0, m.confidence + 0.25), 3),
         ))
+    extra.extend(_obligations(ctx, sent, used))
     mentions = [m for _, m, _ in built] + extra
     # quantities go to the mention whose trigger they hang off, else the sentence's attack
     for tok, q in _quantities(ctx, sent):

@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from sitroom.merge.build import best_quantity, build_event, event_id, outlet_key
-from sitroom.merge.cluster import cluster_block
-from sitroom.merge.features import feats_compatible, featurize
+from sitroom.merge.cluster import cluster_block, merge_groups
+from sitroom.merge.features import date_interval, feats_compatible, featurize
 from sitroom.merge.history import event_as_of
 from sitroom.records import Article, Event, Mention
 
@@ -22,6 +22,7 @@ __all__ = [
     "event_as_of",
     "event_id",
     "mentions_compatible",
+    "merge_incremental",
     "merge_mentions",
     "outlet_key",
 ]
@@ -69,7 +70,68 @@ def merge_mentions(mentions: Sequence[Mention], articles: Mapping[str, Article])
         blocks.setdefault(m.event_type, []).append(featurize(i, m, articles))
     events: list[Event] = []
     for etype in sorted(blocks):
-        for members in cluster_block(blocks[etype]):
+        for members in merge_groups(blocks[etype], cluster_block(blocks[etype])):
             events.append(build_event([ordered[i] for i in members], articles))
     events.sort(key=lambda e: ((e.time.value or "") if e.time else "", e.id))
     return events
+
+
+# How far (days) around a new mention's date existing events are re-examined.
+INCREMENTAL_WINDOW = 14.0
+
+
+def merge_incremental(existing_events: Sequence[Event], new_mentions: Sequence[Mention],
+                      all_mentions: Mapping[str, Mention],
+                      articles: Mapping[str, Article]) -> list[Event]:
+    """Fold newly extracted mentions into existing events without a full re-merge.
+
+    Only the neighbourhood of the new reports is re-clustered: existing events
+    of the same type whose date lies within ``INCREMENTAL_WINDOW`` days of a
+    new mention (or that are undated, or when the new mention is undated).
+    Their mentions plus the new ones go through :func:`merge_mentions`; every
+    other event is returned unchanged. Since clustering is blocked by type and
+    compares dates within a few days, this equals a full re-merge except when
+    a chain of merges would reach beyond the window (a new report joining
+    events more than two weeks apart) -- the periodic full re-merge settles
+    that. No mention is ever dropped: each id of the input events and of
+    ``new_mentions`` is in exactly one returned event, so report histories
+    survive; event ids follow the smallest member id, as in a full merge.
+    """
+    known = {mid for e in existing_events for mid in e.mention_ids}
+    fresh = [m for m in new_mentions if m.id not in known]
+    if not fresh:
+        return sorted(existing_events, key=_event_order)
+    windows: dict[str, list[tuple[float, float] | None]] = {}
+    for m in fresh:
+        iv = date_interval(m, articles)
+        windows.setdefault(m.event_type, []).append(
+            None if iv is None else (iv[0] - INCREMENTAL_WINDOW, iv[1] + INCREMENTAL_WINDOW))
+    touched: list[Event] = []
+    kept: list[Event] = []
+    for e in existing_events:
+        wins = windows.get(e.event_type)
+        if wins is None:
+            kept.append(e)
+            continue
+        ivs = [date_interval(all_mentions[mid], articles) for mid in e.mention_ids
+               if mid in all_mentions]
+        if any(w is None for w in wins) or any(iv is None for iv in ivs) or any(
+                w is not None and iv is not None and iv[0] <= w[1] and w[0] <= iv[1]
+                for w in wins for iv in ivs):
+            touched.append(e)
+        else:
+            kept.append(e)
+    pool: dict[str, Mention] = {m.id: m for m in fresh}
+    for e in touched:
+        for mid in e.mention_ids:
+            old = all_mentions.get(mid)
+            if old is not None:
+                pool.setdefault(mid, old)
+    merged = merge_mentions(list(pool.values()), articles)
+    out = kept + merged
+    out.sort(key=_event_order)
+    return out
+
+
+def _event_order(e: Event) -> tuple[str, str]:
+    return ((e.time.value or "") if e.time else "", e.id)

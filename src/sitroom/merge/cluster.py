@@ -256,3 +256,180 @@ def cluster_block(feats: list[Feat]) -> list[list[int]]:
             if anchor_index is not None:
                 register_anchors(best, f)
     return [c.members for c in clusters if c.members]
+
+
+# ---------------------------------------------------------------- second pass
+#
+# The first pass is strict: one contradicting actor country keeps a report
+# out. Extraction noise makes that too strict on real news (a dateline
+# "BAGHDAD" read as the attacker, a target "Iraq" from "Iraqi bases"), so
+# one real strike ends up as several clusters. The second pass compares whole
+# clusters and weighs the evidence: text, trigger, day and place agreeing
+# strongly can outweigh one side's actor disagreement; an actor country that
+# is just the country where the event happened is weak evidence either way;
+# a reversed direction (A hits B vs B hits A) stays a veto.
+
+MERGE2_THRESHOLD = 1.6
+DAY_SLACK = 0.5   # half a day beyond each consensus: "Tuesday" vs "Wednesday" across time zones
+
+
+@dataclass
+class Group:
+    """Consensus of a first-pass cluster, for cluster-to-cluster decisions."""
+
+    members: list[int]
+    mclass: str
+    modes: set[str]
+    interval: tuple[float, float] | None
+    places: list[PlaceKey]
+    src: Counter[str]
+    tgt: Counter[str]
+    words: Counter[str]
+    trig: Counter[str]
+    days: set[float]
+    articles: set[str]
+    first: str            # smallest member id, for deterministic ordering
+
+    @classmethod
+    def of(cls, feats: list[Feat]) -> Group:
+        iv: tuple[float, float] | None = None
+        for f in feats:
+            if f.interval is None:
+                continue
+            iv = f.interval if iv is None else (max(iv[0], f.interval[0]),
+                                                 min(iv[1], f.interval[1]))
+        g = cls(members=[f.idx for f in feats], mclass=feats[0].mclass,
+                modes={f.mode for f in feats if f.mode}, interval=iv,
+                places=sorted({f.place for f in feats if f.place is not None},
+                              key=lambda p: (p.country or "", p.admin1, p.rank,
+                                             p.lat or 0.0, p.lon or 0.0)),
+                src=Counter(), tgt=Counter(), words=Counter(), trig=Counter(),
+                days={f.day for f in feats if f.day is not None},
+                articles={f.article_id for f in feats}, first=min(f.id for f in feats))
+        for f in feats:
+            g.src.update(f.src)
+            g.tgt.update(f.tgt)
+            g.words.update(f.words)
+            g.trig.update(f.trig)
+        return g
+
+    @property
+    def place_countries(self) -> set[str]:
+        return {p.country for p in self.places if p.country}
+
+
+def _cos(a: Counter[str], b: Counter[str]) -> float:
+    if not a or not b:
+        return 0.0
+    num = sum(v * b.get(k, 0) for k, v in a.items())
+    den = (sum(v * v for v in a.values()) ** 0.5) * (sum(v * v for v in b.values()) ** 0.5)
+    return num / den if den else 0.0
+
+
+def _side(a: Counter[str], b: Counter[str], where: set[str]) -> float:
+    """Agreement of one actor role: +overlap, -disagreement, 0 when unknown.
+
+    Countries that are only where the event happened are dropped first when
+    something else is left (a place misread as an actor)."""
+    sa, sb = set(a), set(b)
+    if not sa or not sb:
+        return 0.0
+    inter = sa & sb
+    if inter:
+        return 0.4 * len(inter) / len(sa | sb)
+    if not (sa - where) or not (sb - where):
+        return 0.0    # one side only names the country it happened in
+    return -0.6
+
+
+def group_score(a: Group, b: Group) -> float | None:
+    """Evidence that two clusters report one event; None when impossible."""
+    if a.mclass != b.mclass:
+        return None
+    if len(a.modes | b.modes) > 1:
+        return None
+    # Each consensus is already an intersection (a point when reports say
+    # "Tuesday" and "Wednesday" across time zones), so allow one day between.
+    if a.interval is not None and b.interval is not None and (
+            a.interval[0] > b.interval[1] + DAY_SLACK or b.interval[0] > a.interval[1] + DAY_SLACK):
+        return None
+    where = a.place_countries | b.place_countries
+    sa, sb = set(a.src) - where or set(a.src), set(b.src) - where or set(b.src)
+    ta, tb = set(a.tgt) - where or set(a.tgt), set(b.tgt) - where or set(b.tgt)
+    if sa and tb and ta and sb and not (sa & sb) and not (ta & tb) and (sa & tb) and (ta & sb):
+        return None   # reversed direction
+    s = 1.5 * _cos(a.words, b.words) + 0.5 * _cos(a.trig, b.trig)
+    s += _side(a.src, b.src, where) + _side(a.tgt, b.tgt, where)
+    if a.places and b.places:
+        if any(pa.country and pb.country and pa.country != pb.country
+               for pa in a.places for pb in b.places):
+            return None
+        if any(pa.point and pb.point and not places_compatible(pa, pb)
+               for pa in a.places for pb in b.places):
+            return None   # two sites or cities too far apart
+        if all(places_compatible(pa, pb) for pa in a.places for pb in b.places):
+            s += max(place_score(pa, pb) for pa in a.places for pb in b.places)
+        else:
+            s -= 0.3   # a province that does not hold the other's site: often a second target
+    if a.days and b.days:
+        gap = min(abs(x - y) for x in a.days for y in b.days)
+        s += 0.5 if gap < 0.5 else 0.3 if gap < 1.5 else 0.0
+    if a.modes and a.modes == b.modes:
+        s += 0.3
+    if a.articles & b.articles:
+        s += 0.3
+    return s
+
+
+def merge_groups(feats: list[Feat], clusters: list[list[int]],
+                 threshold: float = MERGE2_THRESHOLD) -> list[list[int]]:
+    """Second, cluster-level pass: join first-pass clusters whose consensus
+    is compatible and whose weighted evidence clears ``threshold``.
+
+    Candidate pairs share a week bucket of their date interval (undated
+    clusters are left as they are); pairs are taken best first (ties by the
+    clusters' smallest member ids) and re-scored against the grown groups,
+    so the outcome depends only on the first-pass clusters.
+    """
+    by_idx = {f.idx: f for f in feats}
+    groups = [Group.of([by_idx[i] for i in c]) for c in clusters]
+    buckets: dict[int, list[int]] = {}
+    for gi, g in enumerate(groups):
+        if g.interval is None or len(_buckets(g.interval)) > 4:
+            continue
+        for b in _buckets(g.interval):
+            buckets.setdefault(b, []).append(gi)
+    pairs: set[tuple[int, int]] = set()
+    for lst in buckets.values():
+        for x in range(len(lst)):
+            for y in range(x + 1, len(lst)):
+                pairs.add((min(lst[x], lst[y]), max(lst[x], lst[y])))
+    scored = []
+    for i, j in pairs:
+        sc = group_score(groups[i], groups[j])
+        if sc is not None and sc >= threshold:
+            scored.append((-sc, min(groups[i].first, groups[j].first),
+                           max(groups[i].first, groups[j].first), i, j))
+    scored.sort()
+    parent = list(range(len(groups)))
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    current = {gi: g for gi, g in enumerate(groups)}
+    for _, _, _, i, j in scored:
+        ri, rj = find(i), find(j)
+        if ri == rj:
+            continue
+        sc = group_score(current[ri], current[rj])
+        if sc is None or sc < threshold:
+            continue
+        keep, drop = min(ri, rj), max(ri, rj)
+        parent[drop] = keep
+        merged = current[keep].members + current[drop].members
+        current[keep] = Group.of([by_idx[k] for k in merged])
+        del current[drop]
+    return [current[k].members for k in sorted(current)]

