@@ -408,3 +408,11 @@ def test_duplicate_mention_ids_kept_once() -> None:
 
 def test_empty_input() -> None:
     assert merge_mentions([], {}) == []
+
+
+def test_drone_and_air_strike_modes_are_one_family() -> None:
+    from sitroom.merge.features import modes_compatible
+
+    assert modes_compatible("drone", "aerial") and modes_compatible("aerial", "drone")
+    assert modes_compatible("", "drone") and modes_compatible("drone", "drone")
+    assert not modes_compatible("drone", "heavy-weapons")

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from sitroom.merge.features import (
     Feat,
     PlaceKey,
+    modes_compatible,
     place_score,
     places_compatible,
 )
@@ -64,7 +65,7 @@ class Cluster:
         """The pairwise rule against every member, via the consensus."""
         if self.mclass != f.mclass:   # see features.modality_compatible
             return False
-        if self.mode and f.mode and self.mode != f.mode:
+        if not modes_compatible(self.mode, f.mode):
             return False
         if f.modality == "historical" and f.interval is None:
             return False
@@ -346,7 +347,8 @@ def group_score(a: Group, b: Group) -> float | None:
     """Evidence that two clusters report one event; None when impossible."""
     if a.mclass != b.mclass:
         return None
-    if len(a.modes | b.modes) > 1:
+    modes = sorted(a.modes | b.modes)
+    if any(not modes_compatible(x, y) for x in modes for y in modes):
         return None
     # Each consensus is already an intersection (a point when reports say
     # "Tuesday" and "Wednesday" across time zones), so allow one day between.

@@ -271,11 +271,21 @@ def modality_compatible(a: str, b: str) -> bool:
     return ca == cb
 
 
+# Modes one report may use for another's act: a drone strike is an air strike
+# to an outlet that does not say what flew.
+MODE_FAMILIES: tuple[frozenset[str], ...] = (frozenset({"aerial", "drone"}),)
+
+
+def modes_compatible(a: str, b: str) -> bool:
+    """Equal, unknown on one side, or of one family (see MODE_FAMILIES)."""
+    return not a or not b or a == b or any(a in f and b in f for f in MODE_FAMILIES)
+
+
 def feats_compatible(a: Feat, b: Feat) -> bool:
     """The pairwise rule (see ``mentions_compatible``)."""
     if a.event_type != b.event_type:
         return False
-    if a.mode and b.mode and a.mode != b.mode:
+    if not modes_compatible(a.mode, b.mode):
         return False
     if not modality_compatible(a.modality, b.modality):
         return False
