@@ -399,10 +399,10 @@ def _actor_from_np(ctx: _Ctx, sent: Span, h: Token) -> Actor | None:
         country_entry = head_entry if head_entry.country else country_entry
         if head_entry.type == "country":
             specific = None
-    if head_entry is None and specific is None and country_entry is None:
-        if not (sector_words and h.pos_ == "PROPN" and h.ent_type_ in ("PERSON", "")):
-            return None
-        # "President Dos Santos": a titled person; the sentence may tell the country later
+    # "President Dos Santos": a titled person is kept; the sentence may tell the country later
+    if head_entry is None and specific is None and country_entry is None and not (
+            sector_words and h.pos_ == "PROPN" and h.ent_type_ in ("PERSON", "")):
+        return None
     if head_entry is None and not (h.pos_ == "PROPN" or any(s <= head_pos < e for s, e, _ in matches)):
         # "Iranian targets", "U.S. drone": country from the modifier, no sector from the head
         pass

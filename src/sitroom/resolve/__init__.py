@@ -111,10 +111,12 @@ def focus_countries(doc: Doc | None, gazetteer: Gazetteer, limit: int = 2) -> li
     counts: Counter[str] = Counter()
     cache: dict[str, str | None] = {}
     for ent in doc.ents:
-        if ent.label_ not in _PLACE_LABELS:
+        if ent.label_ not in _PLACE_LABELS and ent.label_ != "NORP":
             continue
         if ent.text not in cache:
-            ref = gazetteer.lookup(ent.text)
+            # 'Iraqi forces' says as much about the focus as 'Iraq' does.
+            ref = (gazetteer.demonym(ent.text) if ent.label_ == "NORP"
+                   else gazetteer.lookup(ent.text))
             cache[ent.text] = ref.country if ref else None
         country = cache[ent.text]
         if country:

@@ -178,10 +178,27 @@ def _future_weekday(t: str, ref: date) -> str | None:
     return d.isoformat()
 
 
+_TENS = {"ten": 10, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
+         "seventy": 70, "eighty": 80, "ninety": 90}
+_ONES = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+         "nine": 9}
+_WORD_YEAR = re.compile(r"\b(nineteen|twenty)[\s-]+(" + "|".join(_TENS) + r")(?:[\s-]+(" +
+                        "|".join(_ONES) + r"))?\b", re.I)
+
+
+def _word_years(t: str) -> str:
+    """Spoken years in transcripts: 'nineteen ninety-seven' -> '1997'."""
+    def digits(m: re.Match[str]) -> str:
+        century = 19 if m.group(1).lower() == "nineteen" else 20
+        return str(century * 100 + _TENS[m.group(2).lower()] + _ONES.get((m.group(3) or "").lower(), 0))
+    return _WORD_YEAR.sub(digits, t)
+
+
 def timex_value(text: str, anchor: str | None, tense: str = "",
                 fiscal: bool = False) -> tuple[str | None, str]:
     """TIMEX3 (value, type) of one expression; ``tense`` ("future"/"past") orients bare weekdays and months."""
-    t = re.sub(r"\s+", " ", text.lower().replace("’", "'")).strip(" .,;:\"'`")
+    t = _word_years(re.sub(r"\s+", " ", text.lower().replace("’", "'")).strip(" .,;:\"'`"))
+    text = t
     t = re.sub(r"^(?:about|around|approximately|roughly|nearly|almost|some|more than|"
                r"less than|at least|at most|over|under|only|just|up to|fully|another|"
                r"an additional|the first|the last|the past|the next|the previous|the "
@@ -252,7 +269,7 @@ def timex_value(text: str, anchor: str | None, tense: str = "",
         if m:
             return m.group(1), "DATE"
         return None, "DATE"
-    if day_part and len(value) == 10 and t.split()[-1] != "morning":
+    if day_part and len(value) == 10 and t.split()[-1] not in ("morning", "night"):
         return f"{value}T{day_part}", "TIME"
     return value, "DATE"
 
@@ -362,6 +379,8 @@ _SPAN_RE = re.compile(
     r"(?![-\s]olds?\b|-(?!long\b)\w)(?:-long)?|"
     r"(?:the\s+)?(?:first|second|third|fourth|1st|2nd|3rd|4th)[\s-]+quarter|"
     r"(?:\d{1,2}(?::\d{2})?\s*[ap]\.m\.?)|"
+    r"(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+)?nineteen[\s-]+(?:"
+    + "|".join(_TENS) + r")(?:[\s-]+(?:" + "|".join(_ONES) + r"))?|"
     r"(?<![$\d.,])(?:19|20)\d\d(?![\d%]|\s*(?:people|troops|dollars|km|miles)))\b", re.I)
 
 

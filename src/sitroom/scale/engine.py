@@ -131,7 +131,7 @@ def dask_client(workers: int = 2, scheduler: str | None = None) -> Iterator[Any]
             client.close()
         return
     cluster = LocalCluster(n_workers=max(1, workers), threads_per_worker=1, processes=True,
-                           dashboard_address=None, silence_logs=logging.ERROR)
+                           dashboard_address=":0", silence_logs=logging.ERROR)
     try:
         client = Client(cluster)
         try:
