@@ -208,6 +208,15 @@ class Gazetteer:
         if code is None and key.endswith("s"):
             code = self.demonym_countries.get(key[:-1])
         place = self._countries.get(code) if code else None
+        if place is None:
+            # Regional demonyms: 'South Ossetian' -> South Ossetia, 'Dagestani', 'Minnesotans'.
+            for suffix in ("ns", "n", "is", "i"):
+                if key.endswith(suffix) and len(key) > len(suffix) + 3:
+                    provinces = [p for p, _ in self._index.get(key[: -len(suffix)], ())
+                                 if p.kind == "province"]
+                    if provinces:
+                        place = max(provinces, key=lambda p: (p.curated, p.lat is not None))
+                        break
         return place.ref(word) if place is not None else None
 
     def us_state(self, text: str) -> Place | None:
