@@ -111,3 +111,18 @@ def test_sigkill_at_random_points_then_rerun_equals_a_clean_run(tmp_path: Path) 
     for key in ("articles", "mentions", "events", "links"):
         items = got[key]
         assert isinstance(items, list) and len(items) == len(set(map(str, items)))  # no duplicates
+
+
+def test_backup_is_a_consistent_copy_written_atomically(tmp_path: Path) -> None:
+    import sitroom
+
+    db = tmp_path / "live.db"
+    sitroom.ingest([CORPUS_DIR / "text"], db=db, default_date="2020-01-06")
+    target = tmp_path / "backup.db"
+    target.write_text("an older backup")  # replaced whole, never half-written
+    with sitroom.open_store(db) as store:
+        assert store.backup(target) == target
+        want = store.counts()
+    with sitroom.open_store(target) as copy:
+        assert copy.counts() == want and copy.integrity_ok()
+    assert not list(tmp_path.glob(".*.tmp"))

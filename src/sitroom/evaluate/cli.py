@@ -18,7 +18,15 @@ from rich.table import Table
 
 from sitroom.evaluate import run_eval
 from sitroom.evaluate.harness import EvalResult
-from sitroom.evaluate.options import JsonOpt, LimitOpt, OutOpt, PathArg, Split, SplitOpt
+from sitroom.evaluate.options import (
+    JsonOpt,
+    LimitOpt,
+    OutOpt,
+    PathArg,
+    Split,
+    SplitOpt,
+    write_items,
+)
 from sitroom.evaluate.predict import PredictorUnavailable
 from sitroom.evaluate.readers import GoldFormatError
 
@@ -87,10 +95,7 @@ def eval_events(
     except (GoldFormatError, PredictorUnavailable, OSError, UnicodeDecodeError) as exc:
         _err.print(f"error: {exc}", markup=False)
         raise typer.Exit(1) from exc
-    if out is not None:
-        with open(out, "w", encoding="utf-8") as fh:
-            for row in res.items:
-                fh.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
+    write_items(out, res.items)
     if as_json:
         _out.print_json(json.dumps(res.as_dict(), default=str))
         return

@@ -21,7 +21,7 @@ from typing import Annotated, Any
 
 import typer
 
-from sitroom.evaluate.options import JsonOpt, OutOpt, PathArg, Split, SplitOpt
+from sitroom.evaluate.options import JsonOpt, OutOpt, PathArg, Split, SplitOpt, write_items
 
 __all__ = ["GeoToponym", "GeoArticle", "read_geo", "haversine_km", "geo_metrics",
            "run_geo_eval", "register"]
@@ -230,11 +230,7 @@ def register(eval_app: typer.Typer) -> None:
         except ET.ParseError as exc:
             Console(stderr=True).print(f"error: {exc}", markup=False)
             raise typer.Exit(1) from exc
-        if out is not None:
-            with open(out, "w", encoding="utf-8") as fh:
-                for res in results:
-                    for row in res["items"]:
-                        fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+        write_items(out, (row for res in results for row in res["items"]))
         if as_json:
             console.print_json(json.dumps([{k: v for k, v in r.items() if k != "items"}
                                            for r in results]))

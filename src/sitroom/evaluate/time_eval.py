@@ -19,7 +19,7 @@ from typing import Any
 
 import typer
 
-from sitroom.evaluate.options import JsonOpt, OutOpt, PathArg, Split, SplitOpt
+from sitroom.evaluate.options import JsonOpt, OutOpt, PathArg, Split, SplitOpt, write_items
 
 __all__ = ["TimexSpan", "TimeDoc", "read_timeml", "read_corpus", "score_docs", "run_time_eval",
            "register"]
@@ -228,10 +228,7 @@ def register(eval_app: typer.Typer) -> None:
         if not res["n_docs"]:
             Console(stderr=True).print(f"error: no .tml documents in {path}", markup=False)
             raise typer.Exit(1)
-        if out is not None:
-            with open(out, "w", encoding="utf-8") as fh:
-                for row in res["items"]:
-                    fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+        write_items(out, res["items"])
         if as_json:
             console.print_json(json.dumps({k: v for k, v in res.items() if k != "items"}))
             return

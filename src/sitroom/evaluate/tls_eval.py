@@ -44,7 +44,7 @@ from typing import Annotated, Any
 
 import typer
 
-from sitroom.evaluate.options import JsonOpt, OutOpt, PathArg
+from sitroom.evaluate.options import JsonOpt, OutOpt, PathArg, write_items
 
 __all__ = ["porter_stem", "rouge_tokens", "rouge_counts", "date_f1", "tilse_scores",
            "rouge_approx_f1", "parse_timeline", "read_topic", "find_topics", "sentence_dates",
@@ -802,10 +802,7 @@ def register(eval_app: typer.Typer) -> None:
         if not res["n_tasks"]:
             err.print(f"error: no Timeline17 topic (InputDocs/ + timelines/) in {path}", markup=False)
             raise typer.Exit(1)
-        if out is not None:
-            with open(out, "w", encoding="utf-8") as fh:
-                for row in res["items"]:
-                    fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+        write_items(out, res["items"])
         if as_json:
             console.print_json(json.dumps({k: v for k, v in res.items() if k != "items"}))
             return

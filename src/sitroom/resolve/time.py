@@ -201,7 +201,8 @@ def _add_months(d: date, months: int) -> date:
     return date(y, m + 1, 1)
 
 
-def _parse_anchor(anchor: str | None) -> date | None:
+def parse_anchor(anchor: str | None) -> date | None:
+    """The day an ISO date or timestamp names, or None for anything else."""
     if not anchor:
         return None
     try:
@@ -462,7 +463,7 @@ def resolve_time(text: str, anchor: str | None, anchor_precision: str = "day") -
     guessed day. Relative phrases need a trustworthy anchor; with an unknown one
     they stay unresolved rather than being pinned to a file date.
     """
-    ref = None if anchor_precision == "unknown" else _parse_anchor(anchor)
+    ref = None if anchor_precision == "unknown" else parse_anchor(anchor)
     try:
         span = _resolve_span(_clean(text), ref)
     except (ValueError, OverflowError, KeyError):

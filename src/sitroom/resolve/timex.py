@@ -13,7 +13,14 @@ import re
 from datetime import date, timedelta
 from typing import Any, NamedTuple
 
-from sitroom.resolve.time import MONTHS, NUMBER_WORDS, WEEKDAYS, resolve_time, to_timex
+from sitroom.resolve.time import (
+    MONTHS,
+    NUMBER_WORDS,
+    WEEKDAYS,
+    parse_anchor,
+    resolve_time,
+    to_timex,
+)
 
 _MONTHS_RE = (r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
               r"sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
@@ -70,15 +77,6 @@ _QUARTER = re.compile(
     r"1st|2nd|3rd|4th|current|latest|past|previous|year-earlier|year-ago|same|last|final)[\s-]+)?"
     r"(?:fiscal\s+)?(?:(\d{4})\s+)?quarter(?:\s+(?:of\s+)?(?:fiscal\s+)?(\d{4}))?$")
 _QN = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4}
-
-
-def _anchor_date(anchor: str | None) -> date | None:
-    if not anchor:
-        return None
-    try:
-        return date.fromisoformat(anchor[:10])
-    except ValueError:
-        return None
 
 
 def _num(word: str) -> float | None:
@@ -203,7 +201,7 @@ def timex_value(text: str, anchor: str | None, tense: str = "",
                r"less than|at least|at most|over|under|only|just|up to|fully|another|"
                r"an additional|the first|the last|the past|the next|the previous|the "
                r"following|the coming|the final)\s+(?=" + _NUM + r"[\s-])", "", t)
-    ref = _anchor_date(anchor)
+    ref = parse_anchor(anchor)
     if fiscal and ref is not None and re.fullmatch(
             r"(?:a|one) year (?:earlier|ago|before)|(?:the )?year-earlier(?: period| quarter)?", t):
         y, q = _last_quarter(ref)
