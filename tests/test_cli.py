@@ -24,7 +24,7 @@ def test_help_lists_every_command() -> None:
     code, out, _ = run("--help")
     assert code == 0
     for cmd in ("ingest", "events", "show", "timeline", "report", "export", "failures", "stats",
-                "stories", "summarize",
+                "stories", "summarize", "backup",
                 "demo", "actors", "serve", "eval"):
         assert cmd in out
 
@@ -202,3 +202,13 @@ def test_stories_summarize_and_story_timeline(demo_db: Path) -> None:
     assert code == 0 and entries and {e["event_id"] for e in entries} <= set(top["event_ids"])
     code, _, err = run("summarize", "--story", "s_nope", "--db", demo_db)
     assert code == 1 and "no story" in err
+
+
+def test_backup_is_a_readable_copy(demo_db: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "copy.db"
+    code, _, err = run("backup", copy, "--db", demo_db)
+    assert code == 0 and str(copy) in err
+    code, out, _ = run("stats", "--db", copy, "--json")
+    code2, out2, _ = run("stats", "--db", demo_db, "--json")
+    assert code == code2 == 0 and json.loads(out) == json.loads(out2)
+    assert not list(tmp_path.glob(".*.tmp"))

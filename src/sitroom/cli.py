@@ -559,6 +559,18 @@ def export(
 
 
 @app.command()
+def backup(
+    target: Annotated[Path, typer.Argument(help="Where to write the copy.")],
+    db: DbOpt = Path(DEFAULT_DB),
+) -> None:
+    """A consistent copy of the store, safe while an ingest or server is using it."""
+    store = _open(db)
+    with store:
+        written = store.backup(target)
+    err.print(f"wrote {written}")
+
+
+@app.command()
 def failures(db: DbOpt = Path(DEFAULT_DB)) -> None:
     """Files and records that could not be ingested, with the reason."""
     store = _open(db)
