@@ -8,7 +8,9 @@ so it serialises with ``dataclasses.asdict`` and round-trips through JSON.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 # PLOVER 16 event types, in quad-class order (verbal coop, material coop,
@@ -217,42 +219,56 @@ def from_dict(cls: type[Any], data: Any) -> Any:
     """Rebuild a (nested) record from :func:`to_dict` output.
 
     Written once here, generically, so that the store and the API never keep
-    hand-written field lists in step with the dataclasses.
+    hand-written field lists in step with the dataclasses. The per-class
+    plan (field names and converters) is built once: resolving type hints is
+    far slower than building the record.
     """
+    if data is None:
+        return None
+    plan = _plan(cls)
+    if plan is None:
+        return data
+    return cls(**{name: conv(data[name]) for name, conv in plan if name in data})
+
+
+_Converter = Callable[[Any], Any]
+
+
+@cache
+def _plan(cls: type[Any]) -> tuple[tuple[str, _Converter], ...] | None:
     import dataclasses
     import typing
 
-    if data is None:
-        return None
     if not dataclasses.is_dataclass(cls):
-        return data
+        return None
     hints = typing.get_type_hints(cls)
-    kwargs: dict[str, Any] = {}
-    for f in dataclasses.fields(cls):
-        if f.name not in data:
-            continue
-        kwargs[f.name] = _convert(hints[f.name], data[f.name])
-    return cls(**kwargs)
+    return tuple((f.name, _converter(hints[f.name])) for f in dataclasses.fields(cls))
 
 
-def _convert(tp: Any, value: Any) -> Any:
+def _identity(value: Any) -> Any:
+    return value
+
+
+def _converter(tp: Any) -> _Converter:
+    """A function turning JSON data into a value of type ``tp``."""
     import dataclasses
     import types
     import typing
 
-    if value is None:
-        return None
     origin = typing.get_origin(tp)
     args = typing.get_args(tp)
     if origin in (typing.Union, types.UnionType):
-        for arg in args:
-            if arg is not type(None):
-                return _convert(arg, value)
-        return value
+        inner = [a for a in args if a is not type(None)]
+        conv = _converter(inner[0]) if len(inner) == 1 else _identity
+        return lambda v: None if v is None else conv(v)
     if origin is list:
-        return [_convert(args[0], v) for v in value]
+        item = _converter(args[0])
+        if item is _identity:
+            return lambda v: None if v is None else list(v)
+        return lambda v: None if v is None else [item(x) for x in v]
     if origin is dict:
-        return {k: _convert(args[1], v) for k, v in value.items()}
+        val = _converter(args[1])
+        return lambda v: None if v is None else {k: val(x) for k, x in v.items()}
     if isinstance(tp, type) and dataclasses.is_dataclass(tp):
-        return from_dict(tp, value)
-    return value
+        return lambda v: from_dict(tp, v)
+    return _identity
