@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache
 from typing import Any
 
 # PLOVER 16 event types, in quad-class order (verbal coop, material coop,
@@ -234,15 +233,20 @@ def from_dict(cls: type[Any], data: Any) -> Any:
 _Converter = Callable[[Any], Any]
 
 
-@cache
+_PLANS: dict[type[Any], tuple[tuple[str, _Converter], ...] | None] = {}
+
+
 def _plan(cls: type[Any]) -> tuple[tuple[str, _Converter], ...] | None:
     import dataclasses
     import typing
 
-    if not dataclasses.is_dataclass(cls):
-        return None
-    hints = typing.get_type_hints(cls)
-    return tuple((f.name, _converter(hints[f.name])) for f in dataclasses.fields(cls))
+    if cls not in _PLANS:
+        if dataclasses.is_dataclass(cls):
+            hints = typing.get_type_hints(cls)
+            _PLANS[cls] = tuple((f.name, _converter(hints[f.name])) for f in dataclasses.fields(cls))
+        else:
+            _PLANS[cls] = None
+    return _PLANS[cls]
 
 
 def _identity(value: Any) -> Any:
