@@ -468,12 +468,10 @@ def test_map_points_and_aggregation(client: TestClient, big: tuple[TestClient, l
     assert all(-180 <= p["lon"] <= 180 and -90 <= p["lat"] <= 90 for p in agg["points"])
 
 
-def test_stories_are_provisional_and_have_timelines(client: TestClient) -> None:
+def test_stories_have_timelines(client: TestClient) -> None:
     body = client.get("/api/stories").json()
-    assert body["provisional"] is True
     assert body["items"][0]["id"] == "all" and body["items"][0]["n_events"] == 6
     tl = client.get("/api/stories/all/timeline").json()
-    assert tl["provisional"] is True
     dates = [e["date"] for e in tl["timeline"] if e["date"]]
     assert dates == sorted(dates)
     assert any(e["background"] for e in tl["timeline"])
@@ -484,7 +482,7 @@ def test_stories_are_provisional_and_have_timelines(client: TestClient) -> None:
     assert any("injured" in line for d in tl["disagreements"] for line in d["lines"])
     assert tl["summary"] and tl["summary"][0]["event_id"] == "ev_strike"
     for s in body["items"][1:]:
-        assert s["id"].startswith("s-") and s["n_events"] >= 2
+        assert s["id"].startswith("s") and s["n_events"] >= 2
         assert client.get(f"/api/stories/{s['id']}/timeline").status_code == 200
     assert_error(client.get("/api/stories/nope/timeline"), 404)
 
@@ -634,3 +632,17 @@ def test_serve_runs_uvicorn_on_loopback(data: dict[str, Any], monkeypatch: pytes
     app, kw = calls[0]
     assert kw["host"] == "127.0.0.1" and kw["port"] == 9999
     assert TestClient(app).get("/api").json()["read_only"] is True
+
+
+def test_api_stories_are_the_story_stage_stories(demo_db: Path) -> None:
+    """The web UI, `sitroom stories` and `sitroom summarize` must agree on ids."""
+    from sitroom import open_store
+    from sitroom.story import build_stories as group
+
+    with open_store(demo_db) as store:
+        expected = [s.id for s in group(store.events(), store.mentions(), store.articles())
+                    if len(s.event_ids) >= 2]
+    body = TestClient(create_app(demo_db)).get("/api/stories").json()
+    ids = [s["id"] for s in body["items"]]
+    assert ids[0] == "all" and ids[1:] == expected[: len(ids) - 1]
+    assert len(ids) > 1

@@ -381,14 +381,14 @@ def create_app(db_path: str | Path, allow_ingest: bool = False,
                os.stat(path).st_mtime_ns)
         with stories_lock:
             if stories_cache["key"] != key:
-                stories_cache["stories"] = build_stories(db)
+                stories_cache["stories"] = build_stories(_reader(db, path))
                 stories_cache["key"] = key
             return list(stories_cache["stories"])
 
     @app.get("/api/stories", tags=["stories"])
     def list_stories(db: DB) -> dict[str, Any]:
-        """PROVISIONAL: 'all', plus groups of events sharing an actor within a week."""
-        return {"provisional": True, "items": [s.brief() for s in _stories(db)]}
+        """'all', then ongoing stories (events linked by articles, actors, places and time)."""
+        return {"items": [s.brief() for s in _stories(db)]}
 
     @app.get("/api/stories/{story_id}/timeline", tags=["stories"])
     def story_timeline(
@@ -424,7 +424,6 @@ def create_app(db_path: str | Path, allow_ingest: bool = False,
             if e.place and (e.place.name or e.place.text):
                 places[e.place.name or e.place.text] += 1
         return {
-            "provisional": True,
             "story": story.brief(),
             "truncated": truncated,
             "span": {"start": rep.span[0], "end": rep.span[1]},

@@ -1,29 +1,26 @@
-"""PROVISIONAL stories: groups of events that share an actor within a few days.
+"""Stories for the API: the story stage's grouping, shaped for listing.
 
-Real story building is a separate piece of work (another issue); until it
-lands, the API offers this simple version so the UI has something to show:
-one story "all" covering the whole store, plus one story per connected group
-of dated, non-background events linked by a shared actor name within
-:data:`WINDOW_DAYS`. Replace :func:`build_stories` when the real one exists;
-the endpoint shapes need not change.
+One story "all" covers the whole store; the others come from
+:func:`sitroom.story.build_stories` (events linked by shared articles, or by
+two shared signals — actor pair, country, place — within a time window), so
+the web UI, ``sitroom stories`` and ``sitroom summarize`` show the same
+stories with the same ids.
 """
 
 from __future__ import annotations
 
-import json
-import sqlite3
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
 
-WINDOW_DAYS = 7
+from sitroom.store import Store
+
 MAX_STORIES = 100
 ALL_ID = "all"
 
 
 @dataclass
 class Story:
-    """A provisional story: its events (ids) and enough metadata for a listing."""
+    """A story's events (ids) and enough metadata for a listing."""
 
     id: str
     title: str
@@ -31,82 +28,42 @@ class Story:
     start: str | None = None
     end: str | None = None
     actors: list[tuple[str, int]] = field(default_factory=list)
-    provisional: bool = True
+    n_sources: int = 0
 
     def brief(self) -> dict[str, object]:
         return {
             "id": self.id, "title": self.title, "n_events": len(self.event_ids),
-            "start": self.start, "end": self.end,
+            "start": self.start, "end": self.end, "n_sources": self.n_sources,
             "actors": [{"name": n, "count": c} for n, c in self.actors],
-            "provisional": self.provisional,
         }
 
 
-def _day(value: str | None) -> date | None:
-    try:
-        return date.fromisoformat(value[:10]) if value else None
-    except ValueError:
-        return None
+def build_stories(store: Store) -> list[Story]:
+    """'all' first, then the story stage's stories (most sources first), at most MAX_STORIES."""
+    from sitroom.story import build_stories as group
 
+    events = store.events()
+    by_id = {e.id: e for e in events}
+    mentions = store.mentions()
+    articles = store.articles()
 
-def _find(parent: dict[str, str], x: str) -> str:
-    while parent[x] != x:
-        parent[x] = parent[parent[x]]
-        x = parent[x]
-    return x
+    def actor_counts(ids: list[str]) -> list[tuple[str, int]]:
+        counts: Counter[str] = Counter()
+        for eid in ids:
+            ev = by_id.get(eid)
+            if ev is not None:
+                counts.update({a.name or a.text for a in [*ev.sources, *ev.targets]} - {""})
+        return counts.most_common(5)
 
-
-def build_stories(db: sqlite3.Connection) -> list[Story]:
-    """'all' first, then actor-linked groups (largest first), at most :data:`MAX_STORIES`."""
-    rows = db.execute(
-        "SELECT id, date, modality, "
-        "json_extract(data, '$.sources') AS s, json_extract(data, '$.targets') AS t "
-        "FROM events ORDER BY date IS NULL, date, id"
-    ).fetchall()
-    all_story = Story(id=ALL_ID, title="Everything in the store")
-    parent: dict[str, str] = {}
-    names: dict[str, list[str]] = {}
-    dates: dict[str, str | None] = {}
-    last_seen: dict[str, tuple[date, str]] = {}
-    for r in rows:
-        eid = r["id"]
-        all_story.event_ids.append(eid)
-        dates[eid] = r["date"]
-        d = _day(r["date"])
-        if d is None or r["modality"] in ("historical", "negated", "hypothetical"):
+    dated = sorted(e.time.value for e in events if e.time and e.time.value)
+    all_ids = [e.id for e in events]
+    out = [Story(id=ALL_ID, title="Everything in the store", event_ids=all_ids,
+                 start=dated[0] if dated else None, end=dated[-1] if dated else None,
+                 actors=actor_counts(all_ids),
+                 n_sources=len({a.source for a in articles.values()}))]
+    for st in group(events, mentions, articles)[:MAX_STORIES]:
+        if len(st.event_ids) < 2:
             continue
-        parent[eid] = eid
-        actor_names = []
-        for blob in (r["s"], r["t"]):
-            for a in json.loads(blob or "[]"):
-                name = (a.get("name") or a.get("text") or "").strip()
-                if name:
-                    actor_names.append(name)
-        names[eid] = actor_names
-        for name in {n.lower() for n in actor_names}:
-            prev = last_seen.get(name)
-            if prev is not None and (d - prev[0]).days <= WINDOW_DAYS:
-                ra, rb = _find(parent, prev[1]), _find(parent, eid)
-                if ra != rb:
-                    parent[rb] = ra
-            last_seen[name] = (d, eid)
-    groups: dict[str, list[str]] = {}
-    for eid in parent:
-        groups.setdefault(_find(parent, eid), []).append(eid)
-    dated = [d for d in dates.values() if d]
-    all_story.start, all_story.end = (min(dated), max(dated)) if dated else (None, None)
-    all_story.actors = Counter(n for ns in names.values() for n in ns).most_common(5)
-    stories = [all_story]
-    for members in sorted(groups.values(), key=lambda m: (-len(m), m[0])):
-        if len(members) < 2 or len(stories) > MAX_STORIES:
-            continue
-        actors = Counter(n for e in members for n in set(names.get(e, ())))
-        top = [n for n, _ in actors.most_common(2)]
-        ds = sorted(x for x in (dates[e] for e in members) if x)
-        stories.append(Story(
-            id="s-" + min(members)[:24],
-            title=" & ".join(top) if top else f"{len(members)} linked events",
-            event_ids=members, start=ds[0] if ds else None, end=ds[-1] if ds else None,
-            actors=actors.most_common(5),
-        ))
-    return stories
+        out.append(Story(id=st.id, title=st.title, event_ids=list(st.event_ids), start=st.start,
+                         end=st.end, actors=actor_counts(st.event_ids), n_sources=st.n_sources))
+    return out

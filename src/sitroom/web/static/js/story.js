@@ -1,4 +1,4 @@
-// Story page: the list of (provisional) stories, and for the chosen one its
+// Story page: the list of stories, and for the chosen one its
 // key developments with quoted evidence, actors and places, disagreements
 // between reports, and the full timeline.
 import { api, clean, el, highlighted, typeBadge } from "./common.js";
@@ -36,7 +36,7 @@ function render(d) {
       `${st.n_events} events · ${d.n_articles} articles from ${d.outlets.length} outlets`,
       d.span.start ? ` · coverage ${d.span.start} → ${d.span.end}` : "",
       d.truncated ? " · showing the most-reported events only" : ""),
-    el("p", { class: "muted" }, "Provisional grouping: events that share an actor within a week. ",
+    el("p", { class: "muted" }, "Events linked by shared reports, actors, places and time. ",
       el("a", { href: "/" }, "Open the dashboard")));
 
   const summary = el("section", { class: "panel" }, el("h2", {}, "Key developments"));
