@@ -646,3 +646,18 @@ def test_api_stories_are_the_story_stage_stories(demo_db: Path) -> None:
     ids = [s["id"] for s in body["items"]]
     assert ids[0] == "all" and ids[1:] == expected[: len(ids) - 1]
     assert len(ids) > 1
+
+
+def test_events_filter_by_story(demo_db: Path) -> None:
+    c = TestClient(create_app(demo_db))
+    stories = c.get("/api/stories").json()["items"]
+    story = stories[1]
+    body = c.get(f"/api/events?story={story['id']}&limit=500").json()
+    assert body["count"] == story["n_events"]
+    narrowed = c.get(f"/api/events?story={story['id']}&type=ASSAULT").json()
+    assert narrowed["count"] <= body["count"]
+    assert all(e["event_type"] == "ASSAULT" for e in narrowed["items"])
+    bad = c.get("/api/events?story=s_nope")
+    assert bad.status_code == 400 and bad.json()["error"]["detail"]["param"] == "story"
+    assert c.get(f"/api/stats?story={story['id']}").status_code == 200
+    assert c.get(f"/api/export.geojson?story={story['id']}").status_code == 200

@@ -9,6 +9,7 @@ article text is ever placed into HTML on the server.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import os
@@ -191,6 +192,9 @@ def get_db(request: Request) -> Iterator[sqlite3.Connection]:
 DB = Annotated[sqlite3.Connection, Depends(get_db)]
 
 def get_filter(
+    request: Request,
+    db: DB,
+    story: Annotated[str | None, Query(description="only this story's events (see /api/stories)")] = None,
     since: Annotated[str | None, Query(description="ISO date (YYYY, YYYY-MM or YYYY-MM-DD), inclusive")] = None,
     until: Annotated[str | None, Query(description="ISO date, inclusive")] = None,
     country: Annotated[str | None, Query(description="ISO alpha-3: source, target or place")] = None,
@@ -204,8 +208,15 @@ def get_filter(
     background: Annotated[str | None, Query(description="include historical background events")] = None,
 ) -> Q.EventFilter:
     """The shared filter parameters of list, stats, map and export endpoints."""
-    return Q.parse_filter(since, until, country, actor, type, mode, place, bbox, text,
-                          min_sources, background)
+    f = Q.parse_filter(since, until, country, actor, type, mode, place, bbox, text,
+                       min_sources, background)
+    if story not in (None, ""):
+        ids = request.app.state.story_event_ids(db, story)
+        if ids is None:
+            raise ApiError(400, "story: no such story (see /api/stories)", "invalid_parameter",
+                           {"param": "story"})
+        f = dataclasses.replace(f, event_ids=tuple(ids))
+    return f
 
 Filter = Annotated[Q.EventFilter, Depends(get_filter)]
 
@@ -384,6 +395,11 @@ def create_app(db_path: str | Path, allow_ingest: bool = False,
                 stories_cache["stories"] = build_stories(_reader(db, path))
                 stories_cache["key"] = key
             return list(stories_cache["stories"])
+
+    def _story_event_ids(db: sqlite3.Connection, story_id: str) -> list[str] | None:
+        return next((s.event_ids for s in _stories(db) if s.id == story_id), None)
+
+    app.state.story_event_ids = _story_event_ids
 
     @app.get("/api/stories", tags=["stories"])
     def list_stories(db: DB) -> dict[str, Any]:

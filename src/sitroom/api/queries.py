@@ -58,6 +58,7 @@ class EventFilter:
     text: str | None = None
     min_sources: int = 0
     background: bool = True
+    event_ids: tuple[str, ...] | None = None   # a story's events
 
 
 def _bad(param: str, message: str) -> ApiError:
@@ -185,7 +186,7 @@ def where_clause(f: EventFilter) -> tuple[str, list[Any]]:
     return event_where(EventQuery(
         since=f.since, until=f.until, country=f.country, actor=f.actor,
         event_type=f.event_type, mode=f.mode, place=f.place, bbox=f.bbox, text=f.text,
-        include_background=f.background, min_sources=f.min_sources,
+        include_background=f.background, min_sources=f.min_sources, event_ids=f.event_ids,
     ))
 
 

@@ -111,6 +111,7 @@ class EventQuery:
     limit: int | None = None
     mode: str | None = None       # PLOVER mode, case-insensitive
     bbox: tuple[float, float, float, float] | None = None  # minlon, minlat, maxlon, maxlat
+    event_ids: tuple[str, ...] | None = None  # only these events (a story's)
 
 
 def _like(value: str) -> str:
@@ -157,6 +158,9 @@ def event_where(q: EventQuery) -> tuple[str, list[Any]]:
         else:  # the box crosses the antimeridian
             where.append("(lon >= ? OR lon <= ?)")
             args += [minlon, maxlon]
+    if q.event_ids is not None:
+        where.append(f"id IN ({','.join('?' * len(q.event_ids))})" if q.event_ids else "0")
+        args += list(q.event_ids)
     if not q.include_background:
         where.append("modality != 'historical'")
     if q.min_sources:
