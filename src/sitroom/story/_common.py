@@ -90,9 +90,22 @@ def actor_label(actor: Actor, with_codes: bool = True) -> str:
 
 
 def actors_label(actors: Iterable[Actor], with_codes: bool = True, cap: int = 3) -> str:
-    """Join several actors, dropping duplicates and summarising a long tail."""
-    seen: list[str] = []
+    """Join several actors, dropping duplicates and summarising a long tail.
+
+    Reports name one actor at different grains ("Iran", "Iranian forces"):
+    one name and country is shown once, with its most specific sector, and a
+    countryless generic ("the military") is dropped when a named actor of
+    that sector is there.
+    """
+    chosen: dict[tuple[str, str], Actor] = {}
     for a in actors:
+        key = ((a.name or a.text).strip().lower(), a.country or "")
+        if key not in chosen or (chosen[key].sector is None and a.sector):
+            chosen[key] = a
+    named_sectors = {a.sector for a in chosen.values() if a.country and a.sector}
+    kept = [a for a in chosen.values() if a.country or a.sector not in named_sectors]
+    seen: list[str] = []
+    for a in kept:
         lab = actor_label(a, with_codes)
         if lab not in seen:
             seen.append(lab)
