@@ -36,6 +36,16 @@ from tests.test_api import EVIL_TEXT, build_store  # noqa: E402
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     db = tmp_path_factory.mktemp("web") / "web.db"
     build_store(db)
+    yield from _serve(db)
+
+
+@pytest.fixture(scope="module")
+def demo_server(demo_db: Path) -> Iterator[str]:
+    """The bundled demo corpus, ingested: real stories to browse."""
+    yield from _serve(demo_db)
+
+
+def _serve(db: Path) -> Iterator[str]:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -210,3 +220,23 @@ def test_artifacts_dir_is_not_tracked() -> None:
     if not ignore.exists() or shutil.which("git") is None:
         pytest.skip("no .gitignore or git here")
     assert "artifacts" in ignore.read_text()
+
+
+def test_story_filter_from_story_page_to_dashboard(demo_server: str, page: tuple[Any, Watch]) -> None:
+    pg, watch = page
+    pg.goto(demo_server + "/story")
+    pg.wait_for_selector(".timeline li")
+    stories = pg.evaluate("() => fetch('/api/stories').then(r => r.json())")["items"]
+    story = stories[1]
+    pg.goto(demo_server + f"/story?id={story['id']}")
+    pg.wait_for_selector(f"a[href='/?story={story['id']}']")
+    pg.click(f"a[href='/?story={story['id']}']")
+    pg.wait_for_selector("#events tbody tr[data-id]")
+    assert pg.eval_on_selector("select[name=story]", "e => e.value") == story["id"]
+    assert f"story={story['id']}" in pg.url
+    expected = pg.evaluate(
+        f"() => fetch('/api/events?story={story['id']}&background=false&limit=1').then(r => r.json())")
+    assert 0 < expected["count"] < story["n_events"] + 1
+    wait_until(pg, "n => document.getElementById('count').textContent === '· ' + n.toLocaleString()",
+               expected["count"])
+    assert watch.dialogs == [] and watch.errors == []

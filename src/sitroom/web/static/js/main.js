@@ -7,7 +7,7 @@ import {
 import { EventMap } from "./map.js";
 import { renderChart } from "./chart.js";
 
-const FILTER_KEYS = ["since", "until", "country", "actor", "type", "text", "min_sources", "background", "bbox"];
+const FILTER_KEYS = ["since", "until", "country", "actor", "type", "story", "text", "min_sources", "background", "bbox"];
 const form = document.getElementById("filters");
 const tbody = document.querySelector("#events tbody");
 const detail = document.getElementById("detail");
@@ -269,6 +269,11 @@ async function boot() {
     const grp = el("optgroup", { label });
     for (const t of meta.event_types.filter((e) => e.quad_class === q)) grp.append(el("option", { value: t.type }, t.type));
     typeSel.append(grp);
+  }
+  const storySel = form.elements.story;
+  const stories = await api("/api/stories");
+  for (const st of stories.items.filter((x) => x.id !== "all").slice(0, 100)) {
+    storySel.append(el("option", { value: st.id }, `${clean(st.title, 60)} (${st.n_events})`));
   }
   document.getElementById("legend").replaceChildren(...QUADS.map(([q, label]) => el("span", {}, el("i", { class: `q-${q}` }), label)));
   const eventId = readUrl();

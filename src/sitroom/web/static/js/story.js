@@ -37,7 +37,7 @@ function render(d) {
       d.span.start ? ` · coverage ${d.span.start} → ${d.span.end}` : "",
       d.truncated ? " · showing the most-reported events only" : ""),
     el("p", { class: "muted" }, "Events linked by shared reports, actors, places and time. ",
-      el("a", { href: "/" }, "Open the dashboard")));
+      el("a", { href: st.id === "all" ? "/" : `/?story=${encodeURIComponent(st.id)}` }, "Open on the dashboard")));
 
   const summary = el("section", { class: "panel" }, el("h2", {}, "Key developments"));
   if (!d.summary.length) summary.append(el("p", { class: "muted" }, "No current events in this story."));
