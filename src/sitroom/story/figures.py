@@ -72,7 +72,18 @@ def reporter_label(fv: FieldValue, event: Event, mentions: Mapping[str, Mention]
 def disagreement_line(
     kind: str, values: list[FieldValue], event: Event, mentions: Mapping[str, Mention] | None = None
 ) -> str | None:
-    """'injured: 0 (A, d1) → 11 (B, d2)' when the reports do not all agree, else None."""
+    """'injured: 0 (A, d1) → 11 (B, d2)' when the reports do not all agree, else None.
+
+    Each article speaks once, with the largest figure it gives: several counts
+    inside one report ("two soldiers ... four in all") are that report's own
+    detail, not sources disagreeing.
+    """
+    per_article: dict[str, FieldValue] = {}
+    for fv in values:
+        held = per_article.get(fv.article_id)
+        if held is None or (numeric_value(fv.value) or 0) > (numeric_value(held.value) or 0):
+            per_article[fv.article_id] = fv
+    values = list(per_article.values())
     distinct = {format_value(v.value) for v in values}
     if len(distinct) < 2:
         return None

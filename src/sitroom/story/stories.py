@@ -24,13 +24,14 @@ from ._common import (
     INTENSITY,
     clean_text,
     coverage_span,
+    date_label,
     event_article_ids,
     is_background,
     parse_iso,
     place_label,
 )
 from .figures import disagreements
-from .summary import NEAR_DUPLICATE, _tokens, describe_event, jaccard, summary_sentences
+from .summary import NEAR_DUPLICATE, _tokens, jaccard, summary_sentences
 from .timeline import EXCLUDED_MODALITIES, TimelineEntry, timeline
 
 __all__ = ["Story", "Summary", "build_stories", "story_timeline", "summarize_story",
@@ -278,7 +279,9 @@ def summarize_story(
     for ev in ranked:
         lines = disagreements(ev, mentions)
         if lines:
-            what = describe_event(ev, mentions, articles)
+            where = place_label(ev.place)
+            prep = "at" if ev.place is not None and ev.place.precision == "site" else "in"
+            what = f"{date_label(ev.time)} {ev.event_type.lower()}" + (f" {prep} {where}" if where else "")
             disagree.extend(f"{what} — {line}" for line in lines)
     return Summary(story.id, story.title, story.start, story.end,
                    [(t, a) for _, t, a in picked], disagree, story.n_sources)
