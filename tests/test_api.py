@@ -661,3 +661,36 @@ def test_events_filter_by_story(demo_db: Path) -> None:
     assert bad.status_code == 400 and bad.json()["error"]["detail"]["param"] == "story"
     assert c.get(f"/api/stats?story={story['id']}").status_code == 200
     assert c.get(f"/api/export.geojson?story={story['id']}").status_code == 200
+
+
+def test_serve_with_two_worker_processes(data: dict[str, Any]) -> None:
+    """`sitroom serve --workers 2` forks uvicorn workers that each build the app."""
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    import httpx
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "sitroom.cli", "serve", "--db", str(data["path"]),
+         "--port", str(port), "--workers", "2"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                r = httpx.get(f"http://127.0.0.1:{port}/api/events?limit=2", timeout=5)
+                break
+            except httpx.TransportError:
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    raise
+                time.sleep(0.3)
+        assert r.status_code == 200 and len(r.json()["items"]) == 2
+    finally:
+        proc.terminate()
+        proc.wait(20)

@@ -155,7 +155,8 @@ def test_serve_wraps_the_api(demo_db: Path, monkeypatch) -> None:
     calls = []
     monkeypatch.setattr(sitroom.api, "serve", lambda db, **kw: calls.append((db, kw)))
     code, _, err = run("serve", "--db", demo_db, "--port", "9999")
-    assert code == 0 and calls == [(demo_db, {"host": "127.0.0.1", "port": 9999, "allow_ingest": False})]
+    assert code == 0 and calls == [(demo_db, {"host": "127.0.0.1", "port": 9999, "allow_ingest": False,
+                                              "workers": 1})]
     assert "http://127.0.0.1:9999/" in err
     code, _, err = run("serve", "--db", demo_db.parent / "none.db")
     assert code == 1 and "no such store" in err

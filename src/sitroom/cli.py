@@ -619,6 +619,7 @@ def serve(
     allow_ingest: Annotated[
         bool, typer.Option(help="Accept POST /api/ingest (size-limited).")
     ] = False,
+    workers: Annotated[int, typer.Option(min=1, max=64, help="Server processes (one per core).")] = 1,
 ) -> None:
     """Start the REST API and the web UI over the store (read-only by default)."""
     from sitroom.api import serve as run_server
@@ -626,7 +627,7 @@ def serve(
     if not db.exists():
         raise fail(f"{db}: no such store (run `sitroom ingest PATH --db {db}` first)")
     err.print(f"sitroom: serving {db} at http://{host}:{port}/  (API: /api/events, schema: /openapi.json)")
-    run_server(db, host=host, port=port, allow_ingest=allow_ingest)
+    run_server(db, host=host, port=port, allow_ingest=allow_ingest, workers=workers)
 
 
 @actors_app.command("check")
