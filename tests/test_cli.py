@@ -213,3 +213,18 @@ def test_backup_is_a_readable_copy(demo_db: Path, tmp_path: Path) -> None:
     code2, out2, _ = run("stats", "--db", demo_db, "--json")
     assert code == code2 == 0 and json.loads(out) == json.loads(out2)
     assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_full_merge_equals_one_run_over_everything(tmp_path: Path) -> None:
+    from sitroom.demo import CORPUS_DIR
+
+    parts, whole = tmp_path / "parts.db", tmp_path / "whole.db"
+    for folder in ("text", "jsonl"):
+        code, _, err = run("ingest", CORPUS_DIR / folder, "--db", parts, "-q")
+        assert code == 0, err
+    code, out, _ = run("ingest", CORPUS_DIR / "text", "--db", parts, "-q", "--full-merge")
+    assert code == 0 and "0 new" in out
+    run("ingest", CORPUS_DIR / "text", CORPUS_DIR / "jsonl", "--db", whole, "-q")
+    _, a, _ = run("events", "--db", parts, "-f", "json")
+    _, b, _ = run("events", "--db", whole, "-f", "json")
+    assert [e["id"] for e in json.loads(a)] == [e["id"] for e in json.loads(b)]

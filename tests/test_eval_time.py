@@ -140,3 +140,10 @@ def test_gate_on_shared_timeml() -> None:
         if name.startswith("_"):
             continue
         assert got[name] >= floor, f"{name}: {got[name]:.3f} < floor {floor}"
+
+
+def test_year_ago_quarter_in_financial_text() -> None:
+    # Earnings reports compare with the same quarter of the previous year.
+    for text in ("the year-ago quarter", "the comparable year-ago quarter", "year-ago"):
+        assert timex_value(text, "1989-11-02", fiscal=True)[0] == "1988-Q3"
+    assert timex_value("the year-ago third quarter", "1989-11-02")[0] == "1988-Q3"

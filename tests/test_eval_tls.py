@@ -12,17 +12,27 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sitroom.evaluate.tls_eval import (
+    DATE_FEATURES,
     TlsParams,
+    _content_terms,
+    _idf,
+    _Sent,
+    _vec,
     date_f1,
+    knee_point,
     load_tasks,
     parse_timeline,
+    pm_mean_candidates,
     porter_stem,
     predict_timeline,
     read_topic,
     rouge_counts,
     run_tls_eval,
     sentence_dates,
+    sentence_time,
     tilse_scores,
+    topic_keywords,
+    train_date_weights,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -174,3 +184,71 @@ def test_floor_gate_on_timeline17():
         if key.startswith("_"):
             continue
         assert res["metrics"][key] >= floor, (key, res["metrics"][key], floor)
+
+
+def test_sentence_time_prefers_days_then_months():
+    pub = date(2021, 6, 20)
+    assert sentence_time("The army withdrew on June 3 , and again in May .", pub) == (date(2021, 6, 3), "d")
+    assert sentence_time("The siege began in April 2020 and never really ended .", pub) == (date(2020, 4, 1), "m")
+    # a bare modal "may" is not a month
+    assert sentence_time("Talks may resume soon , envoys said .", pub) == (None, "")
+
+
+def test_topic_keywords_split_camel_case_names():
+    assert topic_keywords(["SyrianCrisis"]) == ["syriancrisis", "syrian", "crisis"]
+    assert topic_keywords(["H1N1"]) == ["h1n1"]
+    assert topic_keywords(["oil spill"]) == ["oil spill"]
+
+
+def test_knee_point_finds_the_bend():
+    assert knee_point([0.9, 0.85, 0.8, 0.2, 0.15, 0.1]) == 2
+    assert knee_point([0.5, 0.4]) == 0
+
+
+def test_pm_mean_keeps_sentences_close_to_shared_terms():
+    def mk(text: str, i: int) -> _Sent:
+        return _Sent(text, i, 0, [], _content_terms(text), len(text.split()))
+
+    ment = [mk("The dam burst and flooded the valley towns", 0),
+            mk("The dam burst after days of heavy rain", 1)]
+    pub = [mk("Flooded valley towns were evacuated after the dam burst", 2),
+           mk("Football results from the weekend league games", 3),
+           mk("Weather tomorrow stays mild across the north", 4)]
+    idf = _idf(ment + pub)
+    got = pm_mean_candidates(ment, pub, lambda s: _vec(s.terms, idf))
+    texts = {s.text for s in got}
+    assert "Football results from the weekend league games" not in texts
+    assert any("dam burst" in t for t in texts)
+    # one side empty: the other side as is
+    assert pm_mean_candidates(ment, [], lambda s: _vec(s.terms, idf)) == ment
+
+
+def test_date_ranker_learns_which_feature_matters():
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    x = rng.random((300, len(DATE_FEATURES)))
+    y = x[:, DATE_FEATURES.index("docs_total")] > 0.8
+    w = train_date_weights([(x, y)])
+    assert max(range(len(w)), key=lambda i: w[i]) == DATE_FEATURES.index("docs_total")
+
+
+def test_sentences_per_date_is_rounded_as_news_tls_does():
+    from sitroom.evaluate.tls_eval import TlsTask, TlsTopic, _Prepared
+
+    gold = {D1: ["a ."], D2: ["b .", "c ."], D3: ["d ."]}   # mean 1.33 -> 1, not 2
+    task = TlsTask(_Prepared(TlsTopic("x", [], [], [])), "x", gold)
+    assert task.n_sents == 1
+
+
+def test_select_params_never_reads_the_held_out_gold(tmp_path):
+    from sitroom.evaluate.tls_eval import select_params
+
+    for name in ("alpha_x", "beta_x", "gamma_x"):
+        _write_topic(tmp_path).rename(tmp_path / name)
+    tasks = load_tasks(tmp_path)
+    assert sorted(t.prep.topic.group for t in tasks) == ["alpha", "beta", "gamma"]
+    before = select_params(tasks, "alpha", TlsParams())
+    held = next(t for t in tasks if t.prep.topic.group == "alpha")
+    held.gold = {D2: ["Something else entirely ."]}
+    assert select_params(tasks, "alpha", TlsParams()) == before

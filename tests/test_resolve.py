@@ -339,3 +339,86 @@ def test_province_context_breaks_ties_within_a_country(gaz: Gazetteer) -> None:
     assert ref is not None and (ref.country, ref.admin1) == ("USA", "Georgia")
     state = gaz.lookup("Georgia", ["USA"])
     assert state is not None and state.precision == "province" and state.country == "USA"
+
+
+def _spans(text: str, names: list[str]) -> list[tuple[int, int]]:
+    out, pos = [], 0
+    for n in names:
+        i = text.index(n, pos)
+        out.append((i, i + len(n)))
+        pos = i + len(n)
+    return out
+
+
+def test_coherence_reads_an_ambiguous_town_near_its_neighbours(gaz: Gazetteer) -> None:
+    from sitroom.resolve.geo import resolve_toponyms
+
+    # No state is named: only the nearby towns say which Paris this is.
+    text = "Hail hit Paris on Sunday, and the highway from Texarkana to Sulphur Springs closed."
+    refs = resolve_toponyms(text, _spans(text, ["Paris", "Texarkana", "Sulphur Springs"]), gaz)
+    paris = refs[0]
+    assert paris is not None and (paris.country, paris.admin1) == ("USA", "Texas")
+
+
+def test_county_sits_among_the_articles_towns(gaz: Gazetteer) -> None:
+    from sitroom.resolve.geo import resolve_toponyms
+
+    text = ("Deputies in Lamar County searched farms outside Paris, Texas, and Texarkana "
+            "after the storm; Texas officials sent help.")
+    refs = resolve_toponyms(text, _spans(text, ["Lamar County", "Paris", "Texarkana", "Texas"]), gaz)
+    county, state = refs[0], refs[3]
+    assert county is not None and county.admin1 == "Texas" and county.name == "Lamar County"
+    assert county.lat is not None and state is not None and state.lat is not None
+    # Among the towns in the north-east of the state, not at the state's centre.
+    assert county.lat > 32.5 and abs(county.lat - state.lat) > 1.0
+
+
+def test_unknown_local_name_falls_back_to_the_articles_area(gaz: Gazetteer) -> None:
+    from sitroom.resolve.geo import resolve_toponyms
+
+    text = "Flooding closed roads in Qwzzleton Hollow, west of Texarkana, and near Sulphur Springs."
+    refs = resolve_toponyms(text, _spans(text, ["Qwzzleton Hollow", "Texarkana", "Sulphur Springs"]),
+                            gaz)
+    guess = refs[0]
+    assert guess is not None and guess.precision == "vicinity" and guess.name == ""
+    assert (guess.country, guess.admin1) == ("USA", "Texas")
+    # Alone in a text, an unknown name stays unresolved rather than guessed.
+    assert resolve_toponyms("Qwzzleton Hollow", [(0, 16)], gaz) == [None]
+
+
+@pytest.mark.parametrize(
+    ("name", "country", "lat"),
+    [("KwaZulu-Natal", "ZAF", -28.5), ("Khyber Pakhtunkhwa", "PAK", 34.5), ("Sumatra", "IDN", 0.0),
+     ("Prince Edward Island", "CAN", 46.4), ("Gujarat", "IND", 22.7)],
+)
+def test_supplement_provinces_have_coordinates(gaz: Gazetteer, name: str, country: str,
+                                               lat: float) -> None:
+    ref = gaz.lookup(name)
+    assert ref is not None and ref.country == country and ref.precision == "province"
+    assert ref.lat is not None and abs(ref.lat - lat) < 1.0
+
+
+def test_new_york_alone_is_the_city(gaz: Gazetteer) -> None:
+    from sitroom.resolve.geo import resolve_toponyms
+
+    ref = resolve_toponyms("Talks resumed in New York.", [(17, 25)], gaz)[0]
+    assert ref is not None and ref.precision == "city" and ref.name == "New York City"
+    assert ref.lat is not None and abs(ref.lat - 40.7) < 0.2
+    state = resolve_toponyms("Albany is in New York State.", [(13, 27)], gaz)[0]
+    assert state is not None and state.precision == "province"
+
+
+def test_a_county_name_settles_which_towns_are_meant(gaz: Gazetteer) -> None:
+    from sitroom.resolve.geo import resolve_toponyms
+
+    # Only Nebraska has a Platte County, a Columbus and a Norfolk together.
+    text = "Sheriffs in Platte County said the road from Columbus to Norfolk reopened."
+    refs = resolve_toponyms(text, _spans(text, ["Platte County", "Columbus", "Norfolk"]), gaz)
+    assert [r.admin1 if r else None for r in refs] == ["Nebraska"] * 3
+
+
+def test_city_provinces_are_labelled_within_their_own_country(gaz: Gazetteer) -> None:
+    # An English county named like a Canadian city must not label British Columbia.
+    found, _ = gaz.candidates("Vancouver")
+    canadian = [p for p, _ in found if p.country == "CAN" and p.population > 100_000]
+    assert canadian and canadian[0].admin1 == "British Columbia"

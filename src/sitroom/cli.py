@@ -132,6 +132,9 @@ def ingest(
         int, typer.Option(min=0, help="dask: restart a worker after N shards (0: never).")
     ] = 0,
     shard_size: Annotated[int, typer.Option(min=1, help="dask: records per shard.")] = 200,
+    full_merge: Annotated[bool, typer.Option(
+        "--full-merge", help="Re-merge every stored mention (after a large backfill); "
+                             "by default small additions only update the events they touch.")] = False,
 ) -> None:
     """Read news files into the store, extract events and merge them."""
     from sitroom.pipeline import IngestReport
@@ -177,11 +180,12 @@ def ingest(
                     paths, store, workers=workers, scheduler=scheduler,
                     recycle_after=recycle_after, shard_size=shard_size, default_date=date,
                     model=model, batch_size=batch_size, on_progress=on_progress,
+                    full_merge=full_merge,
                 )
             else:
                 report = run_ingest(
                     paths, store, default_date=date, model=model, batch_size=batch_size,
-                    on_progress=on_progress,
+                    on_progress=on_progress, full_merge=full_merge,
                 )
         finally:
             store.close()

@@ -7,16 +7,17 @@ exactly the same thing.
 
 from __future__ import annotations
 
+import gc
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sitroom.extract import extract_mentions
 from sitroom.ingest import NearDuplicateIndex, iter_articles
-from sitroom.merge import merge_mentions
+from sitroom.merge import INCREMENTAL_WINDOW, date_interval, merge_incremental, merge_mentions
 from sitroom.nlp import load_nlp
-from sitroom.records import Article, IngestFailure, Mention
+from sitroom.records import Article, Event, IngestFailure, Mention
 from sitroom.resolve import resolve_mentions
 from sitroom.store import Store, open_store
 
@@ -105,6 +106,10 @@ class ArticleSink:
         self.pending: list[Article] = []
         self.done: dict[str, Processed] = {}
         self.seen: set[str] = set()
+        # Mentions stored by this run, so the merge need not parse them back
+        # from the store (dropped past MENTION_CACHE to bound memory).
+        self.stored_mentions: dict[str, Mention] | None = {}
+        self.encoded: dict[str, str] = {}
 
     def failure(self, failure: IngestFailure) -> None:
         self.store.record_failure(failure)
@@ -112,11 +117,15 @@ class ArticleSink:
         if self.on_progress:
             self.on_progress(self.report)
 
-    def add(self, item: Article, result: Processed | None = None) -> None:
-        """Queue one article (with its worker result, if it was processed elsewhere)."""
+    def add(self, item: Article, result: Processed | None = None,
+            encoded: Mapping[str, str] | None = None) -> None:
+        """Queue one article (with its worker result, if it was processed elsewhere,
+        and the mentions' JSON when the worker wrote it already)."""
         if item.id in self.seen or self.store.has_article(item.id):
             self.report.known += 1
             return
+        if encoded:
+            self.encoded.update(encoded)
         self.seen.add(item.id)
         original = self.dedup.add(item)
         if original is not None:
@@ -144,20 +153,27 @@ class ArticleSink:
                 self.report.failures.append(failure)
                 continue
             stored.append((article, result))
-        self.report.new += self.store.add_batch(stored)
+        self.report.new += self.store.add_batch_fast(stored, self.encoded)
+        self.encoded.clear()
+        if self.stored_mentions is not None:
+            for _, ms in stored:
+                for m in ms:
+                    self.stored_mentions[m.id] = m
+            if len(self.stored_mentions) > MENTION_CACHE:
+                self.stored_mentions = None
         self.report.mentions += sum(len(ms) for _, ms in stored)
         self.report.words += sum(len(a.text.split()) for a, _ in stored)
         self.pending.clear()
         if self.on_progress:
             self.on_progress(self.report)
 
-    def finish(self, merge: bool = True) -> None:
-        """Store what is queued and rebuild the events if anything changed."""
+    def finish(self, merge: bool = True, full_merge: bool = False) -> None:
+        """Store what is queued and bring the events up to date if anything changed
+        (incrementally when that is safe, see :func:`update_events`)."""
         self.flush()
-        if merge and self.store.events_stale:
-            self.report.events = remerge(self.store)
-        else:
-            self.report.events = self.store.counts()["events"]
+        if merge and (self.store.events_stale or full_merge):
+            update_events(self.store, full=full_merge, known=self.stored_mentions)
+        self.report.events = self.store.counts()["events"]
 
 
 def ingest(
@@ -169,11 +185,14 @@ def ingest(
     batch_size: int = 32,
     on_progress: ProgressFn | None = None,
     merge: bool = True,
+    full_merge: bool = False,
 ) -> IngestReport:
     """Read news files into the store and merge their events.
 
     Idempotent: articles already stored (same content hash) are skipped, so
     re-running after a crash resumes where the last committed batch ended.
+    ``full_merge`` re-merges every stored mention even when only a few were
+    added (see :func:`update_events`).
     """
     started = time.perf_counter()
     store = db if isinstance(db, Store) else open_store(db)
@@ -186,7 +205,7 @@ def ingest(
                 sink.failure(item)
             else:
                 sink.add(item)
-        sink.finish(merge)
+        sink.finish(merge, full_merge)
     finally:
         if not isinstance(db, Store):
             store.close()
@@ -216,15 +235,132 @@ def _link_copy(item: Article, original_id: str, pending: list[Article], store: S
     item.duplicate_of = original_id
 
 
-def remerge(store: Store) -> int:
+# Above this many mentions the sink stops keeping this run's mentions in memory.
+MENTION_CACHE = 300_000
+# An incremental merge is used when the new mentions are at most this share of
+# the store: it is exact within INCREMENTAL_WINDOW days, and a large batch
+# costs about as much as a full re-merge anyway.
+INCREMENTAL_MAX_SHARE = 0.1
+
+
+def remerge(store: Store, known: Mapping[str, Mention] | None = None) -> int:
     """Rebuild every event from every stored mention; returns the event count.
 
     A full, deterministic re-merge is the simplest way to guarantee that
     re-running gives the same events; it is one transaction, so readers never
-    see a half-merged store.
+    see a half-merged store. ``known`` are mentions already in memory (this
+    run's), which are then not parsed back from the store.
     """
-    mentions = store.mentions()
+    mark = store.max_article_rowid()
+    if known:
+        mentions = dict(known)
+        stored = store.mention_ids()
+        missing = stored - mentions.keys()
+        if missing:
+            mentions.update(store.mentions(missing))
+        mentions = {mid: mentions[mid] for mid in stored}
+    else:
+        mentions = store.mentions()
     articles = store.articles()
-    events = merge_mentions(list(mentions.values()), articles)
-    store.replace_events(events)
+    with _gc_paused():
+        events = merge_mentions(list(mentions.values()), articles)
+    store.write_events(events, merged_through=str(mark))
     return len(events)
+
+
+def update_events(store: Store, *, full: bool = False,
+                  known: Mapping[str, Mention] | None = None) -> tuple[str, int]:
+    """Bring the events up to date after an ingest; returns (how, events written).
+
+    Incremental (``merge_incremental``) when the store was merged before by
+    this version (meta ``merged_through``), and the mentions added since are
+    few (<= INCREMENTAL_MAX_SHARE of the store): only events of the new
+    mentions' types within INCREMENTAL_WINDOW days of them, and events of
+    articles whose syndication link changed, are rebuilt. Otherwise, or with
+    ``full``, a full :func:`remerge`. The two agree except when a new report
+    would chain events more than INCREMENTAL_WINDOW days apart; ``full``
+    (``sitroom ingest --full-merge``) settles the store exactly as a single
+    clean run would.
+    """
+    mark = store.get_meta("merged_through")
+    if full or mark is None:
+        return "full", remerge(store, known)
+    new = store.unmerged_mentions()
+    total = store.counts()["mentions"]
+    if len(new) > INCREMENTAL_MAX_SHARE * total:
+        return "full", remerge(store, known)
+    return "incremental", _merge_new(store, new, int(mark))
+
+
+def _merge_new(store: Store, new: dict[str, Mention], mark: int) -> int:
+    """Incremental merge of ``new`` into the stored events (see update_events)."""
+    latest = store.max_article_rowid()
+    fresh_articles = store.articles_added_after(mark)
+    relinked = store.copies_of(fresh_articles)      # older articles now pointing at a new one
+    # Articles of the new mentions (for their dates) and their originals.
+    articles = _articles_closure(store, {m.article_id for m in new.values()} | relinked)
+    since: dict[str, float] = {}
+    until: dict[str, float] = {}
+    open_types: set[str] = set()
+    for m in new.values():
+        iv = date_interval(m, articles)
+        if iv is None:
+            open_types.add(m.event_type)
+            continue
+        since[m.event_type] = min(since.get(m.event_type, iv[0]), iv[0])
+        until[m.event_type] = max(until.get(m.event_type, iv[1]), iv[1])
+    from datetime import date
+
+    def day(o: float) -> str:
+        return date.fromordinal(max(1, int(o))).isoformat()
+
+    candidates: dict[str, Event] = {}
+    for etype in sorted(open_types | since.keys()):
+        if etype in open_types:
+            evs = store.events_in([etype], None, None)
+        else:
+            evs = store.events_in([etype], day(since[etype] - INCREMENTAL_WINDOW - 7),
+                                  day(until[etype] + INCREMENTAL_WINDOW + 7))
+        candidates.update((e.id, e) for e in evs)
+    forced: set[str] = set()
+    if relinked:
+        for e in store.events_with_articles(relinked):
+            candidates[e.id] = e
+            forced.add(e.id)
+    existing = sorted(candidates.values(), key=lambda e: e.id)
+    member_ids = {mid for e in existing for mid in e.mention_ids}
+    old = store.mentions(member_ids)
+    articles.update(_articles_closure(store, {m.article_id for m in old.values()}, articles))
+    with _gc_paused():
+        result = merge_incremental(existing, list(new.values()), {**old, **new}, articles,
+                                   rebuild=forced)
+    store.write_events(result, replace_ids=list(candidates), merged_through=str(latest))
+    return len(result)
+
+
+def _articles_closure(store: Store, ids: set[str],
+                      have: Mapping[str, Article] | None = None) -> dict[str, Article]:
+    """These articles and, transitively, the originals they are copies of."""
+    out: dict[str, Article] = {}
+    todo = {i for i in ids if not have or i not in have}
+    while todo:
+        got = store.articles(todo)
+        out.update(got)
+        todo = {a.duplicate_of for a in got.values() if a.duplicate_of} - out.keys()
+        if have:
+            todo -= have.keys()
+    return out
+
+
+class _gc_paused:
+    """Merging allocates millions of short-lived objects next to a large live
+    heap (the run's articles and index); generation-2 collections over that
+    heap made the merge super-linear. Nothing here builds reference cycles."""
+
+    def __enter__(self) -> None:
+        self.was = gc.isenabled()
+        gc.disable()
+
+    def __exit__(self, *exc: object) -> None:
+        if self.was:
+            gc.enable()

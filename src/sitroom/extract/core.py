@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from sitroom.extract.actors import ActorDictionary, ActorEntry, load_actor_dictionary
+from sitroom.extract.actors import ActorDictionary, ActorEntry, city_country, load_actor_dictionary
 from sitroom.extract.lexicon import LexEntry, Lexicon, load_lexicon
 from sitroom.records import (
     QUAD_CLASS,
@@ -265,6 +265,10 @@ def _match_entry(t: Token, entries: list[LexEntry]) -> tuple[LexEntry, set[int]]
     return None
 
 
+DOCUMENT_NOUNS = frozenset({"statement", "declaration", "resolution", "letter", "communique",
+                            "message", "appeal", "decree", "ultimatum", "report", "petition"})
+
+
 def _subject(v: Token) -> tuple[list[Token], bool]:
     """Subject tokens of a verb (climbing through xcomp/conj/relcl) and whether passive."""
     passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in v.children)
@@ -293,6 +297,9 @@ def _subject(v: Token) -> tuple[list[Token], bool]:
             poss = [c for c in head.children if c.dep_ == "poss"]
             poss += [g for c in head.children if c.dep_ == "prep" and c.lower_ in ("from", "by")
                      for g in c.children if g.dep_ == "pobj"]
+            if not poss and _lemma(head) in DOCUMENT_NOUNS and head.dep_ == "dobj":
+                # "X issued a statement demanding ...": the issuer of the document speaks
+                return _subject(head.head)
             return poss, False
         if cur.dep_ in ("xcomp", "conj", "advcl", "ccomp", "pcomp", "acomp"):
             if cur.dep_ == "conj" and any(c.dep_ in ("nsubjpass", "auxpass") for c in head.children):
@@ -349,9 +356,14 @@ _TITLE_OF = frozenset({"minister", "secretary", "ministry", "department", "presi
 
 
 # ---------------------------------------------------------------- actors
+NON_ACTOR_HEADS = frozenset({"border", "borders", "frontier", "frontiers"})
+
+
 def _actor_from_np(ctx: _Ctx, sent: Span, h: Token) -> Actor | None:
     if h.tag_ in ("WDT", "WP", "WP$") or h.lower_ in ("that", "which", "who", "whom"):
         return None
+    if h.lower_ in NON_ACTOR_HEADS:
+        return None  # "the Thai border" is a place, not the Thai state acting or acted on
     if h.pos_ == "PRON" or h.lower_ in PERSON_PRONOUNS | ORG_PRONOUNS:
         if h.lower_ not in PERSON_PRONOUNS | ORG_PRONOUNS or _expletive(h):
             return None
@@ -531,9 +543,75 @@ def _actors(ctx: _Ctx, sent: Span, tok: Token, deep: bool = False) -> list[Actor
                     for o in c.children:
                         if o.dep_ == "pobj":
                             out.extend(_actors(ctx, sent, o))
+        a = _locate(ctx, sent, h, a)
         if a is not None:
             out.append(a)
     return out
+
+
+def _locate(ctx: _Ctx, sent: Span, h: Token, a: Actor | None) -> Actor | None:
+    """Give an actor with no state of its own (or an ethnic minority) the state it is in."""
+    if h.pos_ not in ("NOUN", "PROPN"):
+        return a
+    loc = _located_in(ctx, h)
+    if loc is None:
+        return a
+    if a is None and h.lower_ not in PERSON_PRONOUNS | ORG_PRONOUNS:
+        toks = _np_span(h)
+        return Actor(text=" ".join(t.text for t in toks), name=h.text, country=loc,
+                     evidence=_tok_ev(ctx, sent, toks))
+    if a is not None and (a.country is None or _is_ethnic(h)):
+        a.country = loc
+    return a
+
+
+LOCATIVE_VERBS = frozenset({"base", "operate", "live", "station", "deploy"})
+
+
+def _place_country(ctx: _Ctx, p: Token) -> str | None:
+    """Country of a place noun: a state or capital from the dictionary, else a known city."""
+    for text in (" ".join(t.text for t in p.subtree if t.dep_ != "amod" or t is p), p.text):
+        e = ctx.actors.get(text)
+        if e is not None:
+            return e.country if e.type in ("country", "capital") else None
+    return city_country(p.text) if p.ent_type_ in ("GPE", "LOC") else None
+
+
+def _is_ethnic(h: Token) -> bool:
+    return any(c.lower_ == "ethnic" for c in h.lefts)
+
+
+def _located_in(ctx: _Ctx, h: Token) -> str | None:
+    """'security forces in Guinea', 'a group based in Trinidad': the state the actor is in.
+
+    An "ethnic X" minority is coded by where it lives, so for it the clause's
+    own "in <state>" counts too ("ethnic Albanians demonstrated in Serbia").
+    """
+    preps = [c for c in h.children if c.dep_ == "prep" and c.lower_ == "in"]
+    preps += [g for c in h.children if c.dep_ in ("acl", "relcl") and _lemma(c) in LOCATIVE_VERBS
+              for g in c.children if g.dep_ == "prep" and g.lower_ == "in"]
+    if not preps and _is_ethnic(h) and h.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj"):
+        gov = h.head
+        for _ in range(3):  # "hundreds of ethnic X demonstrated in Y": up to the clause's verb
+            if gov.pos_ in ("VERB", "AUX") or gov.head is gov:
+                break
+            gov = gov.head
+        preps = [c for c in gov.children if c.dep_ == "prep" and c.lower_ == "in"]
+    for prep in preps:
+        for o in prep.children:
+            if o.dep_ != "pobj":
+                continue
+            got = _place_country(ctx, o)
+            # "in a gunbattle in southern Serbia": the place may sit one phrase deeper
+            for deeper in ([] if got else [g for c in o.children if c.dep_ == "prep"
+                                           and c.lower_ == "in" for g in c.children
+                                           if g.dep_ == "pobj"]):
+                got = _place_country(ctx, deeper)
+                if got:
+                    break
+            if got is not None:
+                return got
+    return None
 
 
 def _split_modifiers(ctx: _Ctx, sent: Span, h: Token) -> list[Actor]:
@@ -655,6 +733,8 @@ def _accept_verb(t: Token, e: LexEntry) -> bool:
 
 def _accept_noun(t: Token, e: LexEntry) -> bool:
     lemma = _lemma(t)
+    if lemma == "release" and any(c.lower_ in ("press", "news") for c in t.lefts):
+        return False  # "a press release": a document, not a freed prisoner
     if lemma in ("deal",) and not any(c.dep_ in ("amod", "compound", "prep", "poss") for c in t.children):
         return False
     if t.dep_ == "compound" and _word_class(t.head) == "NOUN" and _lemma(t.head) not in (
@@ -784,14 +864,19 @@ def _roles(ctx: _Ctx, sent: Span, c: Cand) -> tuple[list[Actor], list[Actor]]:
                         for g in ch.children:
                             if g.dep_ in ("nsubj", "nsubjpass"):
                                 targets.extend(_actors(ctx, sent, g))
-            # objects of consumed object nouns ("missiles at X" attached to the noun)
+            # objects of consumed object nouns ("missiles at X" attached to the noun); a demand
+            # names who must act with "by" ("demanded an admission by Tokyo")
+            preps = tprep | {"by"} if c.event_type == "REQUEST" else tprep
             for ch in p.children:
                 if ch.dep_ == "dobj":
                     for g in ch.children:
-                        if g.dep_ == "prep" and g.lower_ in tprep:
+                        if g.dep_ == "prep" and g.lower_ in preps:
                             for o in g.children:
                                 if o.dep_ == "pobj":
-                                    targets.extend(_actors(ctx, sent, o, deep=True))
+                                    found = _actors(ctx, sent, o, deep=True)
+                                    # the one a demand is made of outranks actors of its clause
+                                    targets = (found + targets if g.lower_ == "by"
+                                               else targets + found)
         else:
             nsrc, ntgt = _noun_roles(ctx, sent, p, c.event_type, tprep)
             sources.extend(nsrc)
@@ -1347,12 +1432,21 @@ def _quantities(ctx: _Ctx, sent: Span) -> list[tuple[Token, Quantity]]:
 
 
 # ---------------------------------------------------------------- mode, context
+LEADER_NOUNS = frozenset({"leader", "chief", "commander", "president", "minister", "governor",
+                          "mayor", "head", "premier", "deputy", "general", "politician", "mp"})
+
+
 def _infer_mode(ctx: _Ctx, c: Cand) -> tuple[str, list[str]]:
     if c.mode or c.event_type != "ASSAULT":
         return c.mode, []
+    if _lemma(c.tok) in ("kill", "murder", "shoot", "gun") and any(
+            ch.dep_ == "dobj" and _lemma(ch) in LEADER_NOUNS and ch.tag_ in ("NN", "NNP")
+            for ch in c.tok.children):
+        return "assassinate", []  # "killed the deputy chief of ..." (one person): targeted
     looks: list[Token] = []
     for p in c.parts:
-        looks.extend(ch for ch in p.children if ch.dep_ in ("compound", "amod", "nmod", "nsubj", "dobj"))
+        looks.extend(ch for ch in p.children
+                     if ch.dep_ in ("compound", "amod", "nmod", "nsubj", "dobj", "advmod"))
         for ch in p.children:
             if ch.dep_ in ("prep", "agent") and ch.lower_ in ("with", "by", "of", "using"):
                 looks.extend(o for o in ch.children if o.dep_ == "pobj")
@@ -1375,7 +1469,8 @@ def _threat_mode(target: Cand | None) -> str:
     if et in ("ASSAULT", "MOBILIZE"):
         return "violence"
     if et == "COERCE":
-        return {"ban": "ban", "deport": "expel", "seize": "territory", "arrest": "violence"}.get(mode, "restrict")
+        return {"ban": "ban", "deport": "expel", "seize": "territory", "arrest": "violence",
+                "curfew": "curfew"}.get(mode, "restrict")
     if et == "SANCTION":
         return {"expel": "expel", "restrict": "restrict"}.get(mode, "relations")
     if et in ("PROTEST", "RETREAT"):
@@ -1422,8 +1517,9 @@ def _confidence(c: Cand, sources: list[Actor], targets: list[Actor], has_place: 
     return round(min(1.0, max(0.05, score)), 3)
 
 
+# "decided to allow": a decision is the act itself, not a promise, so decide/resolve are no anchors
 INTENT_GOVS = frozenset({"ready", "willing", "prepared", "plan", "intend", "prepare", "committed",
-                         "commit", "determined", "poised", "set", "decide", "resolve", "eager"})
+                         "commit", "determined", "poised", "set", "eager"})
 REFUSAL_GOVS = frozenset({"fail", "refuse", "decline", "reject", "oppose", "resist", "rule"})
 
 
@@ -1492,6 +1588,8 @@ def _sentence_actors(ctx: _Ctx, sent: Span) -> list[tuple[Token, Actor]]:
         if _is_reporter(t):
             continue
         a = _actor_from_np(ctx, sent, t)
+        if a is not None and _is_ethnic(t):
+            a = _locate(ctx, sent, t, a)
         if a is not None and a.country is not None:
             out.append((t, a))
     ctx.sent_actors[sent.start] = out
@@ -1529,7 +1627,10 @@ def _fill_roles(ctx: _Ctx, sent: Span, c: Cand, sources: list[Actor],
         targets = []  # "killing 20 people": only a generic victim; the sentence may name whose
     if not targets:
         src_countries = {a.country for a in sources}
-        after = [x for x in pool if x[0].i > trig and x[1].country not in src_countries]
+        # a later actor of the source's own state is often the domestic recipient
+        # ("the president reneged on his promise to the Zambian people")
+        after = [x for x in pool if x[0].i > trig and (
+            x[1].country not in src_countries or x[1].name not in {a.name for a in sources})]
         before = sorted((x for x in pool if x[0].i < trig and x[1].country not in src_countries),
                         key=lambda x: -x[0].i)
         picks = after or before
@@ -1539,8 +1640,9 @@ def _fill_roles(ctx: _Ctx, sent: Span, c: Cand, sources: list[Actor],
             used.add(pick[1].evidence.start if pick[1].evidence else -1)
             pool = [x for x in pool if x is not pick]
     if not sources:
-        tgt_countries = {a.country for a in targets}
-        before = sorted((x for x in pool if x[0].i < trig and x[1].country not in tgt_countries),
+        # an actor of the target's own state may act on it ("ethnic X protested in Y")
+        tgt_names = {a.name for a in targets}
+        before = sorted((x for x in pool if x[0].i < trig and x[1].name not in tgt_names),
                         key=lambda x: -x[0].i)
         if before:
             sources = [before[0][1]]
@@ -1610,14 +1712,25 @@ def _sentence_mentions(ctx: _Ctx, sent: Span, si: int) -> list[Mention]:
                 c.event_type = "THREATEN" if _lemma(c.tok) in ("vow", "swear") else "AGREE"
         if c.event_type == "THREATEN" and not c.mode:
             c.mode = _threat_mode(comp)
+            if not c.mode and comp is None and any(
+                    ch.dep_ == "xcomp" and ch.pos_ == "VERB" for ch in c.tok.children):
+                c.mode = "violence"  # "threatened to deliver blows": an unnamed act of force
     built: list[tuple[Cand, Mention, list[list[Token]]]] = []
     sent_ev = _ev(ctx, sent, sent.start_char, sent.end_char)
     for c in cands:
         sources, targets = _roles(ctx, sent, c)
         lemma = _lemma(c.tok)
-        if c.event_type == "PROTEST" and lemma == "protest" and any(
-                a.sector in ("GOV", "IGO") or _is_state(ctx, a) for a in sources):
+        if c.event_type == "PROTEST" and lemma == "protest" and (any(
+                a.sector in ("GOV", "IGO") or _is_state(ctx, a) for a in sources) or any(
+                ch.dep_ == "ccomp" for ch in c.tok.children) or c.tok.dep_ == "parataxis"):
+            # a protest that is said ("X is failing, a group protested") is verbal: ACCUSE
             c.event_type, c.mode = "ACCUSE", "allege"
+        if c.tok.dep_ == "pobj" and c.tok.head.lower_ == "to" and c.tok.head.head.lower_ in (
+                "opposed", "averse", "objected", "objecting"):
+            c.event_type, c.mode = "REJECT", ""  # "is opposed to French mediation"
+        if c.event_type == "COERCE" and c.mode == "deport" and targets and all(
+                a.country in ("IGO", "NGO") or a.sector in ("IGO", "NGO") for a in targets):
+            c.event_type, c.mode = "SANCTION", "expel"  # forcing out an agency ends its mission
         if c.event_type == "PROTEST" and lemma == "storm" and any(a.sector in ("MIL", "COP", "REB") for a in sources):
             c.event_type, c.mode = "ASSAULT", ""
         comp = comps.get(c.tok.i)
@@ -1649,6 +1762,19 @@ def _sentence_mentions(ctx: _Ctx, sent: Span, si: int) -> list[Mention]:
                                      sector=None, evidence=_tok_ev(ctx, sent, pspan))]
                     break
         sources, targets = _fill_roles(ctx, sent, c, sources, targets, statements)
+        for pspan in place_spans if not targets else []:
+            # "a curfew in Abidjan", "bombs in Kabul": the state of the town, even when it is
+            # the source's own (PLOVER codes domestic repression so)
+            ptext = _tok_ev(ctx, sent, pspan).text
+            entry = ctx.actors.get(ptext)
+            if entry is not None:
+                city = entry.country if entry.type in ("country", "capital") else None
+            else:
+                city = city_country(ptext)
+            if city is not None:
+                targets = [Actor(text=ptext, name=ptext, country=city, sector=None,
+                                 evidence=_tok_ev(ctx, sent, pspan))]
+                break
         place = None
         if place_spans:
             pev = _tok_ev(ctx, sent, place_spans[0])

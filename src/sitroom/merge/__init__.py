@@ -8,7 +8,7 @@ keeps the full report history (quantities, statements, sources).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 from sitroom.merge.build import best_quantity, build_event, event_id, outlet_key
 from sitroom.merge.cluster import cluster_block, merge_groups
@@ -17,8 +17,10 @@ from sitroom.merge.history import event_as_of
 from sitroom.records import Article, Event, Mention
 
 __all__ = [
+    "INCREMENTAL_WINDOW",
     "best_quantity",
     "build_event",
+    "date_interval",
     "event_as_of",
     "event_id",
     "mentions_compatible",
@@ -82,7 +84,8 @@ INCREMENTAL_WINDOW = 14.0
 
 def merge_incremental(existing_events: Sequence[Event], new_mentions: Sequence[Mention],
                       all_mentions: Mapping[str, Mention],
-                      articles: Mapping[str, Article]) -> list[Event]:
+                      articles: Mapping[str, Article],
+                      rebuild: Collection[str] = ()) -> list[Event]:
     """Fold newly extracted mentions into existing events without a full re-merge.
 
     Only the neighbourhood of the new reports is re-clustered: existing events
@@ -96,10 +99,12 @@ def merge_incremental(existing_events: Sequence[Event], new_mentions: Sequence[M
     that. No mention is ever dropped: each id of the input events and of
     ``new_mentions`` is in exactly one returned event, so report histories
     survive; event ids follow the smallest member id, as in a full merge.
+    Events whose id is in ``rebuild`` are always re-clustered (say, one of
+    their articles became a syndicated copy, which changes their sources).
     """
     known = {mid for e in existing_events for mid in e.mention_ids}
     fresh = [m for m in new_mentions if m.id not in known]
-    if not fresh:
+    if not fresh and not rebuild:
         return sorted(existing_events, key=_event_order)
     windows: dict[str, list[tuple[float, float] | None]] = {}
     for m in fresh:
@@ -110,6 +115,9 @@ def merge_incremental(existing_events: Sequence[Event], new_mentions: Sequence[M
     kept: list[Event] = []
     for e in existing_events:
         wins = windows.get(e.event_type)
+        if e.id in rebuild:
+            touched.append(e)
+            continue
         if wins is None:
             kept.append(e)
             continue

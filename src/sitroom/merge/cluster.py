@@ -314,6 +314,28 @@ class Group:
             g.trig.update(f.trig)
         return g
 
+    def merged(self, other: Group) -> Group:
+        """``Group.of`` over this group's members followed by ``other``'s,
+        computed from the two consensuses instead of every member again
+        (the second pass joins thousands of groups)."""
+        iv = self.interval
+        if other.interval is not None:
+            iv = other.interval if iv is None else (max(iv[0], other.interval[0]),
+                                                     min(iv[1], other.interval[1]))
+        g = Group(members=self.members + other.members, mclass=self.mclass,
+                  modes=self.modes | other.modes, interval=iv,
+                  places=sorted(set(self.places) | set(other.places),
+                                key=lambda p: (p.country or "", p.admin1, p.rank,
+                                               p.lat or 0.0, p.lon or 0.0)),
+                  src=Counter(self.src), tgt=Counter(self.tgt), words=Counter(self.words),
+                  trig=Counter(self.trig), days=self.days | other.days,
+                  articles=self.articles | other.articles, first=min(self.first, other.first))
+        g.src.update(other.src)
+        g.tgt.update(other.tgt)
+        g.words.update(other.words)
+        g.trig.update(other.trig)
+        return g
+
     @property
     def place_countries(self) -> set[str]:
         return {p.country for p in self.places if p.country}
@@ -431,7 +453,6 @@ def merge_groups(feats: list[Feat], clusters: list[list[int]],
             continue
         keep, drop = min(ri, rj), max(ri, rj)
         parent[drop] = keep
-        merged = current[keep].members + current[drop].members
-        current[keep] = Group.of([by_idx[k] for k in merged])
+        current[keep] = current[keep].merged(current[drop])
         del current[drop]
     return [current[k].members for k in sorted(current)]

@@ -34,6 +34,7 @@ ALT_NAME_PENALTY = 8.0
 CONTEXT_BOOST = 40.0
 ADMIN1_BOOST = 15.0
 HINT_BOOST = 30.0
+DIRECTION_MIN_POP = 50_000
 
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 _ARTICLE = re.compile(r"^(?:al|el|ar|as|ad|an|ash|az|at|ath|adh) ")
@@ -269,7 +270,11 @@ class Gazetteer:
         key = _THE.sub("", key)
         stripped = _DIRECTION.sub("", key)
         if stripped != key:
-            found = self._gather(stripped)
+            # 'northern Homs' is Homs, but 'East Bank' is not the hamlet of Bank: only a
+            # well-known place survives losing its direction word.
+            found = [pp for pp in self._gather(stripped)
+                     if pp[0].kind != "city" or pp[0].curated
+                     or pp[0].population >= DIRECTION_MIN_POP]
             if found:
                 return found, None
             key = stripped
@@ -409,8 +414,9 @@ class Gazetteer:
         for p, _names in curated:
             if p.kind == "province" and p.country and p.lat is not None:
                 provinces_by_country[p.country].append(p)
+        # Keyed by country: Surrey (England) must not name the group of British Columbia's Surrey.
         prov_keys = {
-            _strip_designator(normalise(n)): p.admin1
+            (p.country or "", _strip_designator(normalise(n))): p.admin1
             for p, names in curated if p.kind == "province" for n in names
         }
         for p, code in _read_admin_codes(DATA):
@@ -424,7 +430,7 @@ class Gazetteer:
                 continue
             provs = provinces_by_country.get(iso2to3.get(cc, ""), [])
             if len(provs) >= 5:  # only where the supplement covers the whole country
-                named = _province_by_capital(largest[(cc, code)], prov_keys)
+                named = _province_by_capital(largest[(cc, code)], prov_keys, iso2to3.get(cc, ""))
                 if named:
                     admin_names[(cc, code)] = named
                     continue
@@ -527,12 +533,13 @@ def _strip_designator(key: str) -> str:
     return key
 
 
-def _province_by_capital(members: list[tuple[int, str]], prov_keys: dict[str, str]) -> str | None:
+def _province_by_capital(members: list[tuple[int, str]], prov_keys: dict[tuple[str, str], str],
+                         country: str) -> str | None:
     """Name an admin1 group after the province its largest cities are named for (Homs -> Homs)."""
     for _pop, name in sorted(members, reverse=True)[:3]:
         for v in _variants(normalise(name)):
-            if v in prov_keys:
-                return prov_keys[v]
+            if (country, v) in prov_keys:
+                return prov_keys[(country, v)]
     return None
 
 

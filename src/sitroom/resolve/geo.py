@@ -8,13 +8,15 @@ context settles most ambiguity the way a reader does.
 
 from __future__ import annotations
 
+import math
 import re
+import statistics
 from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
 from sitroom.records import PlaceRef
-from sitroom.resolve.gazetteer import Gazetteer, normalise
+from sitroom.resolve.gazetteer import Gazetteer, Place, normalise
 
 __all__ = ["resolve_toponyms", "toponym_spans", "demonym_country"]
 
@@ -44,6 +46,7 @@ def toponym_spans(doc: Any) -> list[tuple[int, int]]:
 COUNTRY_SHARE_BOOST = 40.0   # x share of the article's other toponyms in that country
 TOP_COUNTRY_BOOST = 0.0     # the article's most-named country
 ADMIN1_CONTEXT_BOOST = 15.0  # a province/state the article names elsewhere
+METROPOLIS_POP = 1_000_000
 ALT_NAME_EXTRA_PENALTY = 12.0  # 'Minnesota' is an alternate name of a village: prefer the state
 
 
@@ -76,7 +79,159 @@ def resolve_toponyms(text: str, spans: Sequence[tuple[int, int]],
         if ref is not None and ref.lat is None:
             ref = _with_point(gaz, ref)
         out.append(ref)
+    if gaz is not None:
+        out = _coherence(gaz, text, spans, keys, out)
     return out
+
+
+# Coherence (tuned on dev): a local article names places near one another, so an
+# ambiguous name ('Paris', 'Richmond') is read as the candidate closest to the
+# article's other unambiguous-enough places, and a county known only by its state
+# sits among the article's towns in that state rather than at the state centre.
+PROXIMITY_BOOST = 45.0
+PROXIMITY_SCALE_KM = 300.0
+COUNTY_STATE_VOTE = 3
+VICINITY_FALLBACK = True
+VICINITY_MIN_TOWNS = 1
+
+
+def _near_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    a = (math.sin((p2 - p1) / 2) ** 2
+         + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2)
+    return 12742.0 * math.asin(min(1.0, math.sqrt(a)))
+
+
+def _coherence(gaz: Gazetteer, text: str, spans: Sequence[tuple[int, int]], keys: list[str],
+               first: list[PlaceRef | None]) -> list[PlaceRef | None]:
+    """Re-rank ambiguous city names by closeness to the article's other places (two sweeps).
+
+    Each other distinct name votes once: a province votes fully for candidates inside it,
+    a city or site by distance; so one misread name cannot drag the rest abroad.
+    """
+    out = list(first)
+    # A county name narrows the article to the states that have one ('Platte County':
+    # Nebraska, Missouri or Wyoming), which says which Columbus and Norfolk are meant.
+    county_states: dict[str, set[str]] = {}
+    for k in set(keys):
+        if _is_county(k):
+            codes = gaz.us_counties.get(k) or gaz.us_counties.get(k + " county") or []
+            names = {st.admin1 for st in (gaz._states.get(c) for c in codes) if st is not None}
+            if names:
+                county_states[k] = names
+    for _sweep in range(2):
+        picks: dict[str, PlaceRef] = {}
+        for j, r in enumerate(out):
+            if r is not None and r.lat is not None and r.lon is not None \
+                    and r.precision in ("city", "site", "province", "county"):
+                picks.setdefault(keys[j], r)
+        for i, ref in enumerate(out):
+            others = [r for k, r in picks.items() if k != keys[i]]
+            if not others:
+                continue
+            if _is_county(keys[i]) and (ref is None or ref.precision == "province"):
+                s, e = spans[i]
+                out[i] = _county_by_context(gaz, keys[i], text[s:e], others) or ref
+                continue
+            if ref is None:
+                if _sweep and VICINITY_FALLBACK:
+                    s, e = spans[i]
+                    out[i] = _vicinity(text[s:e], others)
+                continue
+            if "," in ref.text or _FOLLOWER.match(text, spans[i][1]):
+                continue
+            found, hint = gaz.candidates(ref.text)
+            if ref.precision == "province" and hint is None \
+                    and ref.country not in {r.country for r in others}:
+                # A province abroad ('Norfolk', England) in an article whose other places
+                # are all elsewhere: its namesake towns there get a hearing too.
+                home = {r.country for r in others}
+                found = [pp for pp in found if pp[0].kind == "city" and pp[0].country in home]
+                found.append((gaz_place(ref), True))
+            elif ref.precision != "city":
+                continue
+            cities = [(p, pr) for p, pr in found if p.lat is not None and p.lon is not None
+                      and p.kind in ("city", "site", "province")]
+            if len({(round(p.lat or 0), round(p.lon or 0)) for p, _ in cities}) < 2:
+                continue
+
+            voters = [r for k, r in picks.items() if k != keys[i] and k not in county_states]
+            counties = [v for k, v in county_states.items() if k != keys[i]]
+            if not voters and not counties:
+                continue
+
+            def score(pp: tuple[Any, bool], others: list[PlaceRef] = voters,
+                      counties: list[set[str]] = counties, hint: str | None = hint) -> float:
+                place, primary = pp
+                votes = sum(1.0 for states in counties
+                            if place.country == "USA" and place.admin1 in states)
+                for r in others:
+                    if r.precision == "province":
+                        votes += 1.0 if (place.country == r.country
+                                         and place.admin1 == r.admin1) else 0.0
+                    else:
+                        d = _near_km(place.lat, place.lon, r.lat or 0.0, r.lon or 0.0)
+                        votes += PROXIMITY_SCALE_KM / (PROXIMITY_SCALE_KM + d)
+                sc = gaz._score(place, primary, (), hint)
+                if not primary:
+                    sc -= ALT_NAME_EXTRA_PENALTY
+                return sc + PROXIMITY_BOOST * votes / (len(others) + len(counties))
+
+            best = max(cities, key=score)[0]
+            if best.lat != ref.lat or best.lon != ref.lon:
+                out[i] = best.ref(ref.text)
+    return out
+
+
+def gaz_place(ref: PlaceRef) -> Place:
+    """The gazetteer entry a resolved reference came from (enough of it to rank again)."""
+    return Place(ref.name, ref.precision, ref.country, ref.admin1, ref.lat, ref.lon,
+                 ref.geonameid, 0, True)
+
+
+def _county_by_context(gaz: Gazetteer, key: str, text: str,
+                       others: list[PlaceRef]) -> PlaceRef | None:
+    """A US county: the state the article's other places sit in (a named state weighs most),
+    placed among the article's towns in that state, else at the state's centre."""
+    codes = gaz.us_counties.get(key) or gaz.us_counties.get(key + " county") or []
+    states = [st for st in (gaz._states.get(c) for c in codes) if st is not None]
+    if not states:
+        return None
+    votes: Counter[str] = Counter()
+    for r in others:
+        if r.country == "USA" and r.admin1:
+            votes[r.admin1] += COUNTY_STATE_VOTE if r.precision == "province" else 1
+    best = max(states, key=lambda st: votes[st.admin1])
+    if not votes[best.admin1] and len(states) > 1:
+        return None
+    ref = best.ref(text)
+    inside = [r for r in others if r.admin1 == best.admin1 and r.precision == "city"
+              and r.lat is not None and r.lon is not None]
+    if inside:
+        ref.lat = statistics.median(r.lat or 0.0 for r in inside)
+        ref.lon = statistics.median(r.lon or 0.0 for r in inside)
+        ref.name = text
+    return ref
+
+
+def _vicinity(text: str, others: list[PlaceRef]) -> PlaceRef | None:
+    """An unknown local name (a neighbourhood, creek, township): the article's own area.
+
+    Local news names small places near the towns it names; the median of those towns, in
+    the state most of them share, is a better guess than nothing. Precision says so.
+    """
+    towns = [r for r in others if r.precision == "city" and r.lat is not None and r.lon is not None]
+    if len(towns) < VICINITY_MIN_TOWNS:
+        return None
+    area = Counter((r.country, r.admin1) for r in towns).most_common(1)[0][0]
+    towns = [r for r in towns if (r.country, r.admin1) == area]
+    return PlaceRef(text=text, name="", country=area[0], admin1=area[1],
+                    lat=statistics.median(r.lat or 0.0 for r in towns),
+                    lon=statistics.median(r.lon or 0.0 for r in towns), precision="vicinity")
+
+
+def _is_county(key: str) -> bool:
+    return key.endswith((" county", " parish", " borough"))
 
 
 def _with_point(gaz: Gazetteer, ref: PlaceRef) -> PlaceRef:
@@ -129,7 +284,14 @@ def _ranked(gaz: Gazetteer, name: str, countries: Counter[str],
         if key in gaz.demonyms and not any(p.curated for p, _ in found):
             found = []
         if found:
-            return max(found, key=score)[0].ref(name)
+            best = max(found, key=score)[0]
+            if best.kind == "province" and hint != "province":
+                # 'New York' in the news is the city: a metropolis outranks its namesake province.
+                big = [p for p, _primary in found if p.kind == "city"
+                       and p.country == best.country and p.population >= METROPOLIS_POP]
+                if big:
+                    best = max(big, key=lambda p: p.population)
+            return best.ref(name)
     county = gaz.county(name, list(admin1))
     if county is not None:
         return county.ref(name)

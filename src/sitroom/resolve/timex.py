@@ -203,7 +203,7 @@ def timex_value(text: str, anchor: str | None, tense: str = "",
                r"following|the coming|the final)\s+(?=" + _NUM + r"[\s-])", "", t)
     ref = parse_anchor(anchor)
     if fiscal and ref is not None and re.fullmatch(
-            r"(?:a|one) year (?:earlier|ago|before)|(?:the )?year-earlier(?: period| quarter)?", t):
+            r"(?:a|one) year (?:earlier|ago|before)|(?:the )?year-(?:earlier|ago)(?: period| quarter)?", t):
         y, q = _last_quarter(ref)
         return f"{y - 1}-Q{q}", "DATE"
     if _PRESENT.match(t):
@@ -221,10 +221,11 @@ def timex_value(text: str, anchor: str | None, tense: str = "",
             return _set_value(unit, m.group(1)), "SET"
         if unit in WEEKDAYS:
             return f"XXXX-WXX-{WEEKDAYS[unit] + 1}", "SET"
-    m = _QUARTER.match(re.sub(r"\b(?:year-ago|year-earlier|prior-year)\s+(?=\w+[\s-]+quarter)", "", t))
+    m = _QUARTER.match(re.sub(r"\b(?:comparable\s+|same\s+)?(?:year-ago|year-earlier|prior-year)\s+"
+                              r"(?=(?:\w+[\s-]+)?quarter)", "", t))
     if m:
         qv = _quarter_value(m, ref)
-        if qv and re.search(r"\b(?:year-ago|year-earlier|prior-year)\s+\w+[\s-]+quarter", t):
+        if qv and re.search(r"\b(?:year-ago|year-earlier|prior-year)\s+(?:\w+[\s-]+)?quarter", t):
             qv = f"{int(qv[:4]) - 1}{qv[4:]}"
         return qv, "DATE"
     # Durations: "three years", "10-hour", "the last two months", "years".
@@ -436,8 +437,13 @@ def _tense(doc: Any, start: int, end: int) -> str:
         return "future"
     if any(t.lower_ in ("will", "'ll") and span.start - 8 <= t.i < span.start for t in span.sent):
         return "future"
-    if head.tag_ in ("VBD", "VBN") or any(t.tag_ == "VBD" for t in head.children if t.dep_ == "aux"):
+    aux = [t for t in head.children if t.dep_ in ("aux", "auxpass")]
+    if head.tag_ == "VBD" or any(t.tag_ == "VBD" for t in aux):
         return "past"
+    if head.tag_ == "VBN":
+        # 'was hit in March', 'has fallen since June'; a bare participle ('a summit set for
+        # April') says nothing of tense.
+        return "past" if any(t.lemma_ == "have" or t.tag_ == "VBD" for t in aux) else ""
     return ""
 
 

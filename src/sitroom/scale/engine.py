@@ -27,7 +27,7 @@ from sitroom.scale.shards import (
     ShardResultError,
     plan_shards,
     read_part,
-    read_result,
+    read_result_encoded,
     result_path,
     result_rows,
     write_result,
@@ -158,13 +158,15 @@ def ingest_dask(
     on_progress: ProgressFn | None = None,
     merge: bool = True,
     max_bytes: int = 20_000_000,
+    full_merge: bool = False,
 ) -> ScaleReport:
     """Ingest on a Dask cluster; same store as :func:`sitroom.ingest` for the same input.
 
     Resumable: shards whose result file exists are not recomputed; a shard
     that still fails after ``retries`` is recorded as an IngestFailure (and
     retried by the next run). ``recycle_after`` restarts a worker after that
-    many shards, bounding memory growth in long runs.
+    many shards, bounding memory growth in long runs. ``full_merge`` as in
+    :func:`sitroom.ingest` (a full re-merge instead of an incremental one).
     """
     started = time.perf_counter()
     default_date = _check_default_date(default_date)
@@ -198,7 +200,7 @@ def ingest_dask(
             report.compute_seconds = time.perf_counter() - t0
         load_ready()
         t0 = time.perf_counter()
-        sink.finish(merge)
+        sink.finish(merge, full_merge)
         report.merge_seconds = time.perf_counter() - t0
     finally:
         if not isinstance(db, Store):
@@ -248,7 +250,7 @@ def _compute(client: Any, todo: list[Shard], work: Path, batch_size: int, recycl
 def _load(shard: Shard, work: Path, sink: ArticleSink, report: ScaleReport) -> None:
     path = result_path(work, shard)
     try:
-        rows = list(read_result(path))
+        rows = list(read_result_encoded(path))
     except (OSError, ValueError, ShardResultError) as exc:
         with contextlib.suppress(OSError):
             path.unlink()  # recomputed by the next run
@@ -264,4 +266,4 @@ def _load(shard: Shard, work: Path, sink: ArticleSink, report: ScaleReport) -> N
         elif isinstance(row, Article):  # pragma: no cover - rows carry results
             sink.add(row)
         else:
-            sink.add(row[0], row[1])
+            sink.add(row[0], row[1], row[2])

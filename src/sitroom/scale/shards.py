@@ -22,6 +22,7 @@ from typing import Any
 from sitroom.ingest.detect import HEAD_BYTES, decode_bytes, detect_format
 from sitroom.ingest.readers import _Ctx, _walk, fmt_mb, read_path, read_warc, record_article
 from sitroom.records import Article, IngestFailure, Mention, from_dict, to_dict
+from sitroom.store import Store
 
 # Bump when the shard result format or what a worker computes changes.
 RESULT_VERSION = 1
@@ -274,7 +275,7 @@ def result_rows(results: Iterable[tuple[Article, list[Mention] | Exception]],
         if isinstance(res, Exception):
             yield {"a": to_dict(article), "e": repr(res)}
         else:
-            yield {"a": to_dict(article), "m": [to_dict(m) for m in res]}
+            yield {"a": to_dict(article), "m": [Store.plain(m) for m in res]}
 
 
 class ShardResultError(ValueError):
@@ -299,3 +300,44 @@ def read_result(path: Path) -> Iterator[str | Item | tuple[Article, list[Mention
             yield article, RuntimeError(row["e"])
         else:
             yield article, [from_dict(Mention, m) for m in row["m"]]
+
+
+_MENTION_FIELDS: tuple[str, ...] = ()
+
+
+def read_result_encoded(path: Path) -> Iterator[
+        str | Item | tuple[Article, list[Mention] | Exception, dict[str, str]]]:
+    """:func:`read_result`, plus each mention's JSON as the store keeps it.
+
+    The worker already wrote every mention as ``to_dict`` data; re-dumping
+    that dict is far cheaper for the driver than encoding the record again.
+    A mention written by a different record version (other fields) is left
+    out of the map and then encoded from the record.
+    """
+    global _MENTION_FIELDS
+    if not _MENTION_FIELDS:
+        import dataclasses
+
+        _MENTION_FIELDS = tuple(f.name for f in dataclasses.fields(Mention))
+    rows = path.read_text(encoding="utf-8").splitlines()
+    if not rows or rows[-1] != '{"end": true}':
+        raise ShardResultError(f"{path}: incomplete shard result")
+    for line in rows[:-1]:
+        row = json.loads(line)
+        if "f" in row:
+            yield IngestFailure(row["f"][0], row["f"][1])
+            continue
+        if "r" in row:
+            yield str(row["r"])
+            continue
+        article = from_dict(Article, row["a"])
+        if "e" in row:
+            yield article, RuntimeError(row["e"]), {}
+            continue
+        mentions, encoded = [], {}
+        for raw in row["m"]:
+            m = from_dict(Mention, raw)
+            mentions.append(m)
+            if tuple(raw) == _MENTION_FIELDS:
+                encoded[m.id] = json.dumps(raw, ensure_ascii=False)
+        yield article, mentions, encoded

@@ -1,0 +1,118 @@
+"""Actor coverage: the people table, places as states, located actors, and new lexicon rows.
+
+All sentences are written for these tests.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+
+import pytest
+
+from sitroom.extract import check_actor_text, extract_mentions, load_actor_dictionary
+from sitroom.extract.actors import city_country
+from sitroom.records import Article, Mention
+
+
+@pytest.fixture(scope="module")
+def run():  # type: ignore[no-untyped-def]
+    from sitroom.nlp import load_nlp
+
+    nlp = load_nlp()
+
+    def _run(text: str) -> list[Mention]:
+        return extract_mentions(nlp(text), Article.make(text, published="2001-05-02"))
+
+    return _run
+
+
+def _first(ms: list[Mention], etype: str) -> Mention:
+    hits = [m for m in ms if m.event_type == etype]
+    assert hits, [(m.event_type, m.trigger.text if m.trigger else "") for m in ms]
+    return hits[0]
+
+
+def test_people_table_is_valid_and_loaded() -> None:
+    text = resources.files("sitroom.extract").joinpath("data/people.tsv").read_text("utf-8")
+    assert check_actor_text(text, "people.tsv") == []
+    d = load_actor_dictionary()
+    for name, country in [("Mitterrand", "FRA"), ("Bouteflika", "DZA"), ("Kofi Annan", "IGO"),
+                          ("Museveni", "UGA"), ("Lula", "BRA")]:
+        e = d.get(name)
+        assert e is not None and e.country == country and e.type == "person", name
+    # ordinary words are not people
+    assert d.get("gates") is None and d.get("rice") is None
+
+
+def test_city_country_picks_the_most_populous_namesake() -> None:
+    assert city_country("Abidjan") == "CIV"
+    assert city_country("Mombasa") == "KEN"
+    assert city_country("the") is None
+    assert city_country("Nowhereville") is None
+
+
+def test_named_leader_gets_his_country_not_the_sentences(run) -> None:  # type: ignore[no-untyped-def]
+    m = _first(run("President Chirac warmly welcomed the Kenyan delegation on Monday."), "SUPPORT")
+    assert m.sources and m.sources[0].country == "FRA"
+
+
+def test_actor_located_in_a_state(run) -> None:  # type: ignore[no-untyped-def]
+    m = _first(run("Opposition groups in Malawi demanded that the cabinet resign."), "REQUEST")
+    assert m.sources and m.sources[0].country == "MWI"
+
+
+def test_ethnic_minority_is_coded_by_where_it_lives(run) -> None:  # type: ignore[no-untyped-def]
+    m = _first(run("Hundreds of ethnic Hungarians demonstrated in Slovakia on Sunday."), "PROTEST")
+    assert m.sources and m.sources[0].country == "SVK"
+
+
+def test_town_is_the_target_when_no_one_else_is(run) -> None:  # type: ignore[no-untyped-def]
+    m = _first(run("The governor imposed a night curfew in Mombasa after the riots."), "COERCE")
+    assert [a.country for a in m.targets] == ["KEN"]
+
+
+def test_statement_issuer_is_the_source(run) -> None:  # type: ignore[no-untyped-def]
+    m = _first(run("The Tamil Tigers issued a statement demanding that Colombo lift the "
+                   "fishing ban."), "REQUEST")
+    assert m.sources and m.sources[0].country == "LKA"
+
+
+def test_decision_is_the_act_not_a_promise(run) -> None:  # type: ignore[no-untyped-def]
+    ms = run("The court decided to release the opposition leader on bail.")
+    assert not [m for m in ms if m.event_type == "AGREE"]
+    assert _first(ms, "RETREAT")
+
+
+def test_threat_without_a_known_act_is_violence(run) -> None:  # type: ignore[no-untyped-def]
+    m = _first(run("The militia threatened to unleash terrible punishment on the city."), "THREATEN")
+    assert m.mode == "violence"
+
+
+def test_killing_a_leader_is_an_assassination(run) -> None:  # type: ignore[no-untyped-def]
+    m = _first(run("Gunmen killed the deputy governor of the province on Tuesday."), "ASSAULT")
+    assert m.mode == "assassinate"
+
+
+def test_press_release_is_no_release(run) -> None:  # type: ignore[no-untyped-def]
+    ms = run("The ministry denied the claims in a press release on Friday.")
+    assert not [m for m in ms if m.event_type == "RETREAT"]
+
+
+def test_being_opposed_to_an_act_rejects_it(run) -> None:  # type: ignore[no-untyped-def]
+    m = _first(run("Egypt is opposed to Turkish mediation in the border dispute."), "REJECT")
+    assert m.trigger is not None and m.trigger.text == "mediation"
+
+
+def test_forcing_out_an_agency_is_a_sanction(run) -> None:  # type: ignore[no-untyped-def]
+    ms = run("Khartoum forced UNICEF out of the region last week.")
+    assert _first(ms, "SANCTION").mode == "expel"
+
+
+def test_blowing_up_property_is_destruction(run) -> None:  # type: ignore[no-untyped-def]
+    m = _first(run("Insurgents blew up a railway bridge north of the capital."), "COERCE")
+    assert m.mode == "destroy"
+
+
+def test_demand_made_of_someone_by_names_the_target(run) -> None:  # type: ignore[no-untyped-def]
+    m = _first(run("Seoul demanded an apology by Tokyo for the remarks of its envoy."), "REQUEST")
+    assert m.targets and m.targets[0].country == "JPN"
