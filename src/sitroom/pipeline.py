@@ -153,7 +153,7 @@ class ArticleSink:
                 self.report.failures.append(failure)
                 continue
             stored.append((article, result))
-        self.report.new += self.store.add_batch_fast(stored, self.encoded)
+        self.report.new += self.store.add_batch(stored, self.encoded)
         self.encoded.clear()
         if self.stored_mentions is not None:
             for _, ms in stored:

@@ -252,46 +252,6 @@ class Store:
     def has_article(self, article_id: str) -> bool:
         return self.db.execute("SELECT 1 FROM articles WHERE id=?", (article_id,)).fetchone() is not None
 
-    def add_batch(self, items: Sequence[tuple[Article, Sequence[Mention]]]) -> int:
-        """Store articles with their mentions in one transaction; returns articles added.
-
-        An article and its mentions land together or not at all, which is what
-        makes a killed ingest resumable: a stored article is a finished one.
-        """
-        added = 0
-        with self.transaction() as db:
-            for article, mentions in items:
-                cur = db.execute(
-                    "INSERT OR IGNORE INTO articles(id, title, source, url, published, "
-                    "date_precision, origin, fmt, duplicate_of, text, ingested_at) "
-                    "VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                    (
-                        article.id, article.title, article.source, article.url,
-                        article.published, article.date_precision, article.origin,
-                        article.fmt, article.duplicate_of, article.text, _now(),
-                    ),
-                )
-                if cur.rowcount == 0:
-                    continue
-                added += 1
-                db.execute("DELETE FROM failures WHERE origin=?", (article.origin,))
-                db.executemany(
-                    "INSERT OR REPLACE INTO mentions(id, article_id, event_type, mode, modality, "
-                    "date, date_precision, data) VALUES (?,?,?,?,?,?,?,?)",
-                    [
-                        (
-                            m.id, m.article_id, m.event_type, m.mode, m.modality,
-                            m.time.value if m.time else None,
-                            m.time.precision if m.time else None,
-                            json.dumps(to_dict(m), ensure_ascii=False),
-                        )
-                        for m in mentions
-                    ],
-                )
-            if added:
-                self._set_meta("events_stale", "1")
-        return added
-
     def article(self, article_id: str) -> Article | None:
         row = self.db.execute("SELECT * FROM articles WHERE id=?", (article_id,)).fetchone()
         return _article(row) if row else None
@@ -341,23 +301,7 @@ class Store:
 
     def replace_events(self, events: Sequence[Event]) -> None:
         """Swap in a fresh merge result atomically (readers see old or new, never half)."""
-        mentions_text = self._mention_sentences()
-        with self.transaction() as db:
-            db.execute("DELETE FROM events")
-            db.execute("DELETE FROM event_mentions")
-            for ev in events:
-                db.execute(
-                    "INSERT INTO events(id, event_type, mode, modality, date, date_end, "
-                    "date_precision, source_countries, target_countries, actors, place, country, "
-                    "lat, lon, n_sources, n_articles, confidence, evidence_text, data) "
-                    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                    _event_row(ev, mentions_text),
-                )
-                db.executemany(
-                    "INSERT OR IGNORE INTO event_mentions(event_id, mention_id) VALUES (?,?)",
-                    [(ev.id, mid) for mid in ev.mention_ids],
-                )
-            self._set_meta("events_stale", "0")
+        self.write_events(events)
 
     def _mention_sentences(self) -> dict[str, str]:
         out = {}
@@ -434,7 +378,7 @@ class Store:
         return target
 
     # -- bulk paths for large stores (issue #7) ---------------------------------
-    # Same rows as add_batch / replace_events, without dataclasses.asdict's deep
+    # Rows written without dataclasses.asdict's deep
     # copies (the dominant driver cost of loading shard results and writing
     # events), plus what an incremental merge needs.
     _FIELD_NAMES: dict[type, tuple[str, ...]] = {}
@@ -465,10 +409,12 @@ class Store:
         """``json.dumps(to_dict(record), ensure_ascii=False)``, several times faster."""
         return json.dumps(Store.plain(record), ensure_ascii=False)
 
-    def add_batch_fast(self, items: Sequence[tuple[Article, Sequence[Mention]]],
-                       encoded: dict[str, str] | None = None) -> int:
-        """:meth:`add_batch` with the fast record encoder (byte-identical rows).
+    def add_batch(self, items: Sequence[tuple[Article, Sequence[Mention]]],
+                  encoded: dict[str, str] | None = None) -> int:
+        """Store articles with their mentions in one transaction; returns articles added.
 
+        An article and its mentions land together or not at all, which is what
+        makes a killed ingest resumable: a stored article is a finished one.
         ``encoded`` maps mention ids to their JSON when the caller has it
         already (a Dask shard result), which then is stored as is.
         """
@@ -554,7 +500,7 @@ class Store:
 
     @staticmethod
     def _event_columns(ev: Event, sentences: dict[str, str]) -> tuple[Any, ...]:
-        """The row ``_event_row`` builds, with the fast encoder for the JSON column."""
+        """An event's row: the filter columns, then the whole record as JSON."""
         actors = " ; ".join(f"{a.name} {a.text}".strip() for a in [*ev.sources, *ev.targets])
         place = ev.place
         place_text = " ".join(
@@ -679,31 +625,6 @@ def _bars(codes: Iterable[str | None]) -> str:
     """Country codes as ``|IRN|USA|`` so a LIKE '%|IRN|%' filter is exact."""
     vals = sorted({c for c in codes if c})
     return "|" + "|".join(vals) + "|" if vals else ""
-
-
-def _event_row(ev: Event, sentences: dict[str, str]) -> tuple[Any, ...]:
-    actors = " ; ".join(
-        f"{a.name} {a.text}".strip() for a in [*ev.sources, *ev.targets]
-    )
-    place = ev.place
-    place_text = " ".join(
-        x for x in ((place.name, place.text, place.admin1) if place else ()) if x
-    )
-    evidence = " ".join(sentences.get(mid, "") for mid in ev.mention_ids)
-    return (
-        ev.id, ev.event_type, ev.mode, ev.modality,
-        ev.time.value if ev.time else None,
-        ev.time.end if ev.time else None,
-        ev.time.precision if ev.time else None,
-        _bars(a.country for a in ev.sources),
-        _bars(a.country for a in ev.targets),
-        actors, place_text,
-        place.country if place else None,
-        place.lat if place else None,
-        place.lon if place else None,
-        ev.n_sources, ev.n_articles, ev.confidence, evidence,
-        json.dumps(to_dict(ev), ensure_ascii=False),
-    )
 
 
 def _chunks(items: Sequence[str], n: int) -> Iterator[Sequence[str]]:
