@@ -284,22 +284,8 @@ class ShardResultError(ValueError):
 
 def read_result(path: Path) -> Iterator[str | Item | tuple[Article, list[Mention] | Exception]]:
     """Failures, repeated article ids and (article, mentions-or-error) pairs, in stored order."""
-    rows = path.read_text(encoding="utf-8").splitlines()
-    if not rows or rows[-1] != '{"end": true}':
-        raise ShardResultError(f"{path}: incomplete shard result")
-    for line in rows[:-1]:
-        row = json.loads(line)
-        if "f" in row:
-            yield IngestFailure(row["f"][0], row["f"][1])
-            continue
-        if "r" in row:
-            yield str(row["r"])
-            continue
-        article = from_dict(Article, row["a"])
-        if "e" in row:
-            yield article, RuntimeError(row["e"])
-        else:
-            yield article, [from_dict(Mention, m) for m in row["m"]]
+    for row in read_result_encoded(path):
+        yield row[:2] if isinstance(row, tuple) else row
 
 
 _MENTION_FIELDS: tuple[str, ...] = ()
@@ -307,7 +293,7 @@ _MENTION_FIELDS: tuple[str, ...] = ()
 
 def read_result_encoded(path: Path) -> Iterator[
         str | Item | tuple[Article, list[Mention] | Exception, dict[str, str]]]:
-    """:func:`read_result`, plus each mention's JSON as the store keeps it.
+    """:func:`read_result`'s rows, plus each mention's JSON as the store keeps it.
 
     The worker already wrote every mention as ``to_dict`` data; re-dumping
     that dict is far cheaper for the driver than encoding the record again.
