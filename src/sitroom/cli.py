@@ -208,6 +208,18 @@ def ingest(
         raise typer.Exit(1)
 
 
+def _check_span(since: str | None, until: str | None) -> None:
+    for value, name in ((since, "--since"), (until, "--until")):
+        if value:
+            _check_date(value, name)
+
+
+def _context(store: Store, events: list[Event]) -> tuple[dict[str, Mention], dict[str, Any]]:
+    """The mentions and articles behind these events (what renderers cite)."""
+    return (store.mentions({m for e in events for m in e.mention_ids}),
+            store.articles({a for e in events for a in e.article_ids}))
+
+
 def _check_date(value: str, name: str) -> str:
     from datetime import date as _date
 
@@ -284,9 +296,7 @@ def events(
     """List events, filtered."""
     from sitroom.records import EVENT_TYPES
 
-    for value, name in ((since, "--since"), (until, "--until")):
-        if value:
-            _check_date(value, name)
+    _check_span(since, until)
     if type_ and type_.upper() not in EVENT_TYPES:
         raise fail(f"--type {type_!r}: not a PLOVER type (one of {', '.join(EVENT_TYPES)})", 2)
     store = _open(db)
@@ -456,9 +466,7 @@ def timeline(
     from sitroom.story import render_story_timeline_text, render_timeline_text, story_timeline
     from sitroom.story import timeline as build_timeline
 
-    for value, name in ((since, "--since"), (until, "--until")):
-        if value:
-            _check_date(value, name)
+    _check_span(since, until)
     store = _open(db)
     with store:
         if story:
@@ -466,8 +474,7 @@ def timeline(
         else:
             events = store.events(EventQuery(since=since, until=until, country=country,
                                              include_background=background))
-            mentions = store.mentions({m for e in events for m in e.mention_ids})
-            articles = store.articles({a for e in events for a in e.article_ids})
+            mentions, articles = _context(store, events)
     chosen = _find_story(story, events, mentions, articles) if story else None
     if chosen is not None:
         entries = story_timeline(chosen, events, mentions, articles)
@@ -548,14 +555,11 @@ def export(
         ExportFmt.plover: ex.write_plover_jsonl, ExportFmt.acled: ex.write_acled_csv,
         ExportFmt.gdelt: ex.write_gdelt_csv, ExportFmt.geojson: ex.write_geojson,
     }
-    for value, name in ((since, "--since"), (until, "--until")):
-        if value:
-            _check_date(value, name)
+    _check_span(since, until)
     store = _open(db)
     with store:
         found = store.events(EventQuery(since=since, until=until, country=country))
-        mentions = store.mentions({m for e in found for m in e.mention_ids})
-        articles = store.articles({a for e in found for a in e.article_ids})
+        mentions, articles = _context(store, found)
     with atomic_output(output) as fp:
         n = writers[format_](found, mentions, articles, fp)
     if output:
