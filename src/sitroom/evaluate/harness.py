@@ -123,6 +123,14 @@ def _quantity(mentions: Sequence[Mention], first: Mention | None, kind: str) -> 
     return None
 
 
+def _actor_flags(g: dict[str, Any], m: Mention | None) -> dict[str, bool | None]:
+    """Source/target country and sector matches, as every event scheme scores them."""
+    return {
+        f"{side}_{attr}": _actor_match(g[f"{side}s"], m, f"{side}s", attr)
+        for attr in ("country", "sector") for side in ("source", "target")
+    }
+
+
 def _actor_match(gold: list[GoldActor], pred: Mention | None, side: str,
                  attr: str) -> bool | None:
     """Does the primary mention's first actor on ``side`` match any gold actor?
@@ -182,10 +190,7 @@ def _score_plover(items: Sequence[GoldItem], preds: Sequence[list[Mention]],
             "event_type": p_type == g["event_type"],
             "mode": None if not g["mode"] else
             (m is not None and _mode_key(m.mode) == _mode_key(g["mode"])),
-            "source_country": _actor_match(g["sources"], m, "sources", "country"),
-            "target_country": _actor_match(g["targets"], m, "targets", "country"),
-            "source_sector": _actor_match(g["sources"], m, "sources", "sector"),
-            "target_sector": _actor_match(g["targets"], m, "targets", "sector"),
+            **_actor_flags(g, m),
         }
         for k in flags:
             flags[k].append(row[k])
@@ -320,10 +325,7 @@ def _score_petrarch(items: Sequence[GoldItem], preds: Sequence[list[Mention]],
             "cameo_root": root == g_root,
             "event_type": None if not g_type else (m is not None and m.event_type == g_type),
             "quad_class": m is not None and quad_class(root) == quad_class(g_root),
-            "source_country": _actor_match(g["sources"], m, "sources", "country"),
-            "target_country": _actor_match(g["targets"], m, "targets", "country"),
-            "source_sector": _actor_match(g["sources"], m, "sources", "sector"),
-            "target_sector": _actor_match(g["targets"], m, "targets", "sector"),
+            **_actor_flags(g, m),
         }
         for k in flags:
             flags[k].append(row[k])
