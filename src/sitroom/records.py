@@ -208,10 +208,34 @@ class Event:
 
 
 def to_dict(record: Any) -> dict[str, Any]:
-    """A record as plain JSON-ready data."""
-    from dataclasses import asdict
+    """A record as plain JSON-ready data (what ``dataclasses.asdict`` gives, JSON-equal).
 
-    return asdict(record)
+    Built field by field without asdict's deep copies: encoding mentions and
+    events is on the hot path of storing shard results and writing events.
+    """
+    return _plain(record)
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+_LEAVES: frozenset[type] = frozenset({str, int, float, bool, type(None)})
+
+
+def _plain(value: Any) -> Any:
+    import dataclasses
+
+    cls = type(value)
+    if cls in _LEAVES:
+        return value
+    names = _FIELD_NAMES.get(cls)
+    if names is None and dataclasses.is_dataclass(value) and not isinstance(value, type):
+        names = _FIELD_NAMES[cls] = tuple(f.name for f in dataclasses.fields(value))
+    if names is not None:
+        return {n: _plain(getattr(value, n)) for n in names}
+    if cls is list or cls is tuple:
+        return [_plain(x) for x in value]
+    if cls is dict:
+        return {k: _plain(v) for k, v in value.items()}
+    return value
 
 
 def from_dict(cls: type[Any], data: Any) -> Any:

@@ -22,7 +22,6 @@ from typing import Any
 from sitroom.ingest.detect import HEAD_BYTES, decode_bytes, detect_format
 from sitroom.ingest.readers import _Ctx, _walk, fmt_mb, read_path, read_warc, record_article
 from sitroom.records import Article, IngestFailure, Mention, from_dict, to_dict
-from sitroom.store import Store
 
 # Bump when the shard result format or what a worker computes changes.
 RESULT_VERSION = 1
@@ -275,7 +274,7 @@ def result_rows(results: Iterable[tuple[Article, list[Mention] | Exception]],
         if isinstance(res, Exception):
             yield {"a": to_dict(article), "e": repr(res)}
         else:
-            yield {"a": to_dict(article), "m": [Store.plain(m) for m in res]}
+            yield {"a": to_dict(article), "m": [to_dict(m) for m in res]}
 
 
 class ShardResultError(ValueError):

@@ -378,36 +378,10 @@ class Store:
         return target
 
     # -- bulk paths for large stores (issue #7) ---------------------------------
-    # Rows written without dataclasses.asdict's deep
-    # copies (the dominant driver cost of loading shard results and writing
-    # events), plus what an incremental merge needs.
-    _FIELD_NAMES: dict[type, tuple[str, ...]] = {}
-    _LEAVES: frozenset[type] = frozenset({str, int, float, bool, type(None)})
-
-    @staticmethod
-    def plain(record: Any) -> Any:
-        """What ``to_dict`` returns (JSON-equal), built without deep copies."""
-        cls = type(record)
-        if cls in Store._LEAVES:
-            return record
-        names = Store._FIELD_NAMES.get(cls)
-        if names is not None:
-            return {n: Store.plain(getattr(record, n)) for n in names}
-        if cls is list or cls is tuple:
-            return [Store.plain(x) for x in record]
-        if cls is dict:
-            return {k: Store.plain(v) for k, v in record.items()}
-        import dataclasses
-
-        if dataclasses.is_dataclass(record) and not isinstance(record, type):
-            Store._FIELD_NAMES[cls] = tuple(f.name for f in dataclasses.fields(record))
-            return Store.plain(record)
-        return to_dict(record) if dataclasses.is_dataclass(record) else record
-
     @staticmethod
     def record_json(record: Any) -> str:
-        """``json.dumps(to_dict(record), ensure_ascii=False)``, several times faster."""
-        return json.dumps(Store.plain(record), ensure_ascii=False)
+        """A record as the JSON the store keeps."""
+        return json.dumps(to_dict(record), ensure_ascii=False)
 
     def add_batch(self, items: Sequence[tuple[Article, Sequence[Mention]]],
                   encoded: dict[str, str] | None = None) -> int:
