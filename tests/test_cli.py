@@ -228,3 +228,31 @@ def test_full_merge_equals_one_run_over_everything(tmp_path: Path) -> None:
     _, a, _ = run("events", "--db", parts, "-f", "json")
     _, b, _ = run("events", "--db", whole, "-f", "json")
     assert [e["id"] for e in json.loads(a)] == [e["id"] for e in json.loads(b)]
+
+
+_ERBIL = ("date 2021-02-16  Rockets hit Erbil - Test Wire\n\n"
+          "Saraya Awliya al-Dam fired rockets at the airport in Erbil on Monday night, "
+          "killing a contractor.\n")
+
+
+def test_ingest_with_user_actor_dictionary(tmp_path: Path) -> None:
+    article = tmp_path / "erbil.txt"
+    article.write_text(_ERBIL)
+    actors = tmp_path / "mine.tsv"
+    actors.write_text("pattern\tname\tcountry\tsector\ttype\n"
+                      "Saraya Awliya al-Dam\tSaraya Awliya al-Dam\tIRQ\tREB\tgroup\n"
+                      "this row is broken\n")
+
+    def sources(db: Path) -> list[tuple[str, str | None, str | None]]:
+        code, out, _ = run("events", "--db", db, "-f", "json", "--type", "ASSAULT")
+        assert code == 0
+        return [(a["name"], a["country"], a["sector"]) for row in json.loads(out) for a in row["sources"]]
+
+    code, _, err = run("ingest", article, "--db", tmp_path / "plain.db", "-q")
+    assert code == 0, err
+    assert ("Saraya Awliya al-Dam", "IRQ", "REB") not in sources(tmp_path / "plain.db")
+    code, _, err = run("ingest", article, "--db", tmp_path / "mine.db", "-q", "--actors", actors)
+    assert code == 0 and "mine.tsv:3" in err and "skipped" in err
+    assert ("Saraya Awliya al-Dam", "IRQ", "REB") in sources(tmp_path / "mine.db")
+    code, _, err = run("ingest", article, "--db", tmp_path / "x.db", "--actors", tmp_path / "none.tsv")
+    assert code == 2 and "none.tsv" in err and "Traceback" not in err

@@ -139,3 +139,16 @@ def test_shard_results_are_complete_or_absent(tmp_path: Path) -> None:
     path.write_text(path.read_text().rsplit("\n", 2)[0] + "\n")  # cut the end marker
     with pytest.raises(ValueError):
         list(read_result(path))
+
+
+def test_a_user_actor_dictionary_is_part_of_the_shard_key(tmp_path: Path) -> None:
+    """Results coded with another dictionary must not be reused by a rerun."""
+    actors = tmp_path / "mine.tsv"
+    actors.write_text("pattern\tname\tcountry\tsector\ttype\nKataib X\tKataib X\tIRQ\tREB\tgroup\n")
+    plain = plan_shards([CORPUS_DIR / "text"], shard_size=100)
+    mine = plan_shards([CORPUS_DIR / "text"], shard_size=100, actors=actors)
+    assert mine[0].actors == str(actors.resolve()) and plain[0].actors is None
+    assert plain[0].key != mine[0].key
+    assert plan_shards([CORPUS_DIR / "text"], shard_size=100, actors=actors)[0].key == mine[0].key
+    actors.write_text(actors.read_text() + "Kataib Y\tKataib Y\tIRQ\tREB\tgroup\n")
+    assert plan_shards([CORPUS_DIR / "text"], shard_size=100, actors=actors)[0].key != mine[0].key

@@ -135,6 +135,9 @@ def ingest(
     full_merge: Annotated[bool, typer.Option(
         "--full-merge", help="Re-merge every stored mention (after a large backfill); "
                              "by default small additions only update the events they touch.")] = False,
+    actors: Annotated[Path | None, typer.Option(
+        help="Your actor dictionary (TSV, the format of `sitroom actors check`); "
+             "its rows extend and override the bundled one.")] = None,
 ) -> None:
     """Read news files into the store, extract events and merge them."""
     from sitroom.pipeline import IngestReport
@@ -152,6 +155,8 @@ def ingest(
         raise typer.Exit(1)
     if date is not None:
         _check_date(date, "--date")
+    if actors is not None:
+        _check_actor_option(actors)
     store = _open(db, must_exist=False)
     reported = 0
 
@@ -180,12 +185,12 @@ def ingest(
                     paths, store, workers=workers, scheduler=scheduler,
                     recycle_after=recycle_after, shard_size=shard_size, default_date=date,
                     model=model, batch_size=batch_size, on_progress=on_progress,
-                    full_merge=full_merge,
+                    full_merge=full_merge, actors=actors,
                 )
             else:
                 report = run_ingest(
                     paths, store, default_date=date, model=model, batch_size=batch_size,
-                    on_progress=on_progress, full_merge=full_merge,
+                    on_progress=on_progress, full_merge=full_merge, actors=actors,
                 )
         finally:
             store.close()
@@ -206,6 +211,27 @@ def ingest(
             out.print(f"peak RSS {name}: {mb:.0f} MB")
     if missing:
         raise typer.Exit(1)
+
+
+def _check_actor_option(path: Path) -> None:
+    """An unreadable --actors file stops the run; malformed rows are named and skipped."""
+    from sitroom.extract.actors import check_actor_file
+
+    if not path.is_file():
+        err.print(f"[bold red]error:[/] --actors {path}: no such file", markup=True)
+        raise typer.Exit(2)
+    problems = check_actor_file(path)
+    for line in problems:
+        if ": cannot read: " in line:
+            err.print(f"[bold red]error:[/] --actors {line}", markup=True)
+            raise typer.Exit(2)
+    for line in problems[:20]:
+        err.print(f"[yellow]warning:[/] {line}", markup=True)
+    if len(problems) > 20:
+        err.print(f"[yellow]warning:[/] … {len(problems) - 20} more problems in {path}", markup=True)
+    if problems:
+        err.print("[yellow]warning:[/] malformed rows are skipped; of a repeated pattern "
+                  "the last row wins", markup=True)
 
 
 def _check_span(since: str | None, until: str | None) -> None:

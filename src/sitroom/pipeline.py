@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sitroom.extract import extract_mentions
+from sitroom.extract import extract_mentions, load_actor_dictionary
 from sitroom.ingest import NearDuplicateIndex, iter_articles
 from sitroom.merge import INCREMENTAL_WINDOW, date_interval, merge_incremental, merge_mentions
 from sitroom.nlp import load_nlp
@@ -55,12 +55,16 @@ class ArticleTooLong(ValueError):
 
 
 def process_articles(articles: Sequence[Article], model: str | None = None,
-                     batch_size: int = 32) -> list[tuple[Article, list[Mention] | Exception]]:
+                     batch_size: int = 32, actors: str | Path | None = None,
+                     ) -> list[tuple[Article, list[Mention] | Exception]]:
     """Run nlp, extract and resolve over a batch; a failing article gets its exception.
 
     Kept free of the store so that other engines (a Dask worker) can run it.
+    ``actors`` is a user actor TSV that extends (and overrides) the bundled
+    dictionary.
     """
     nlp = load_nlp(model)
+    dictionary = load_actor_dictionary(actors)
     out: list[tuple[Article, list[Mention] | Exception]] = []
     limit = min(MAX_ARTICLE_CHARS, nlp.max_length)
     fits = [a for a in articles if len(a.text) <= limit]
@@ -73,7 +77,7 @@ def process_articles(articles: Sequence[Article], model: str | None = None,
             continue
         doc = next(docs)
         try:
-            mentions = extract_mentions(doc, article)
+            mentions = extract_mentions(doc, article, actors=dictionary)
             resolve_mentions(mentions, doc, article)
             out.append((article, mentions))
         except Exception as exc:  # one bad article must not stop the batch
@@ -94,10 +98,12 @@ class ArticleSink:
     """
 
     def __init__(self, store: Store, report: IngestReport, *, model: str | None = None,
-                 batch_size: int = 32, on_progress: ProgressFn | None = None) -> None:
+                 batch_size: int = 32, on_progress: ProgressFn | None = None,
+                 actors: str | Path | None = None) -> None:
         self.store = store
         self.report = report
         self.model = model
+        self.actors = actors
         self.batch_size = batch_size
         self.on_progress = on_progress
         self.dedup = NearDuplicateIndex()
@@ -142,7 +148,8 @@ class ArticleSink:
             return
         todo = [a for a in self.pending if a.id not in self.done]
         if todo:
-            for article, res in process_articles(todo, model=self.model, batch_size=self.batch_size):
+            for article, res in process_articles(todo, model=self.model,
+                                                 batch_size=self.batch_size, actors=self.actors):
                 self.done[article.id] = res
         stored: list[tuple[Article, list[Mention]]] = []
         for article in self.pending:
@@ -186,20 +193,23 @@ def ingest(
     on_progress: ProgressFn | None = None,
     merge: bool = True,
     full_merge: bool = False,
+    actors: str | Path | None = None,
 ) -> IngestReport:
     """Read news files into the store and merge their events.
 
     Idempotent: articles already stored (same content hash) are skipped, so
     re-running after a crash resumes where the last committed batch ended.
     ``full_merge`` re-merges every stored mention even when only a few were
-    added (see :func:`update_events`).
+    added (see :func:`update_events`). ``actors`` is a user actor TSV (format:
+    the header of ``extract/data/actors.tsv``; check it with ``sitroom
+    actors check``) whose rows extend and override the bundled dictionary.
     """
     started = time.perf_counter()
     store = db if isinstance(db, Store) else open_store(db)
     report = IngestReport()
     try:
         sink = ArticleSink(store, report, model=model, batch_size=batch_size,
-                           on_progress=on_progress)
+                           on_progress=on_progress, actors=actors)
         for item in iter_articles(paths, default_date=default_date):
             if isinstance(item, IngestFailure):
                 sink.failure(item)

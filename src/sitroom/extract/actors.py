@@ -11,6 +11,7 @@ of ``data/actors.tsv``.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -203,7 +204,7 @@ def _generated_entries() -> list[ActorEntry]:
 
 
 @lru_cache(maxsize=8)
-def _cached(extra: str | None) -> ActorDictionary:
+def _cached(extra: str | None, _signature: str = "") -> ActorDictionary:
     d = ActorDictionary()
     for e in _generated_entries():
         d.add(e)
@@ -221,8 +222,18 @@ def load_actor_dictionary(extra_path: str | Path | None = None) -> ActorDictiona
     """Bundled actor dictionary, optionally extended by a user TSV (its rows win).
 
     Malformed user rows are skipped; run :func:`check_actor_file` to see them.
+    The file's size and mtime are part of the cache key, so an edited file is
+    read again by a long-running process.
     """
-    return _cached(str(extra_path) if extra_path else None)
+    if not extra_path:
+        return _cached(None)
+    st = Path(extra_path).stat()
+    return _cached(str(extra_path), f"{st.st_size}:{st.st_mtime_ns}")
+
+
+def actor_file_digest(path: str | Path) -> str:
+    """Content hash of a user actor file: what a cached result computed with it depends on."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:16]
 
 
 @lru_cache(maxsize=1)

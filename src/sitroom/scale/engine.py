@@ -108,7 +108,8 @@ def run_shard(shard: Shard, workdir: str, batch_size: int = 32, recycle_after: i
                 else:
                     seen.add(item.id)
                     articles.append(item)
-        results = process_articles(articles, model=shard.model, batch_size=batch_size) if articles else []
+        results = (process_articles(articles, model=shard.model, batch_size=batch_size,
+                                    actors=shard.actors) if articles else [])
         write_result(out, result_rows(results, failures, repeats))
         outcome.articles, outcome.failures = len(articles), len(failures)
         _done_here += 1
@@ -159,6 +160,7 @@ def ingest_dask(
     merge: bool = True,
     max_bytes: int = 20_000_000,
     full_merge: bool = False,
+    actors: str | Path | None = None,
 ) -> ScaleReport:
     """Ingest on a Dask cluster; same store as :func:`sitroom.ingest` for the same input.
 
@@ -166,7 +168,8 @@ def ingest_dask(
     that still fails after ``retries`` is recorded as an IngestFailure (and
     retried by the next run). ``recycle_after`` restarts a worker after that
     many shards, bounding memory growth in long runs. ``full_merge`` as in
-    :func:`sitroom.ingest` (a full re-merge instead of an incremental one).
+    :func:`sitroom.ingest` (a full re-merge instead of an incremental one);
+    ``actors`` a user actor TSV, as there (workers must be able to read it).
     """
     started = time.perf_counter()
     default_date = _check_default_date(default_date)
@@ -175,10 +178,10 @@ def ingest_dask(
     work = Path(workdir) if workdir is not None else default_workdir(store.path)
     try:
         shards = plan_shards(paths, shard_size, default_date=default_date, model=model,
-                             max_bytes=max_bytes)
+                             max_bytes=max_bytes, actors=actors)
         report.shards = len(shards)
         sink = ArticleSink(store, report, model=model, batch_size=batch_size,
-                           on_progress=on_progress)
+                           on_progress=on_progress, actors=actors)
         finished = {s.key for s in shards if result_path(work, s).exists()}
         report.shards_skipped = len(finished)
         todo = [s for s in shards if s.key not in finished]

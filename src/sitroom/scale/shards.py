@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sitroom.extract.actors import actor_file_digest
 from sitroom.ingest.detect import HEAD_BYTES, decode_bytes, detect_format
 from sitroom.ingest.readers import _Ctx, _walk, fmt_mb, read_path, read_warc, record_article
 from sitroom.records import Article, IngestFailure, Mention, from_dict, to_dict
@@ -53,6 +54,7 @@ class Shard:
     default_date: str | None = None
     model: str | None = None
     max_bytes: int = 20_000_000
+    actors: str | None = None  # user actor TSV, as given
 
     def label(self) -> str:
         first = self.parts[0].label()
@@ -83,8 +85,11 @@ def _file_sig(path: str) -> str:
     return f"{st.st_size}:{st.st_mtime_ns}"
 
 
-def _key(parts: Iterable[Part], default_date: str | None, model: str | None, max_bytes: int) -> str:
+def _key(parts: Iterable[Part], default_date: str | None, model: str | None, max_bytes: int,
+         actors_digest: str = "") -> str:
     h = hashlib.sha256(f"v{RESULT_VERSION}|{default_date}|{model}|{max_bytes}".encode())
+    if actors_digest:  # a result coded with another dictionary is not this shard's result
+        h.update(f"|actors:{actors_digest}".encode())
     for p in parts:
         h.update(f"\n{p.path}|{p.kind}|{p.start}|{p.stop}|{_file_sig(p.path)}".encode())
     return h.hexdigest()[:24]
@@ -123,22 +128,25 @@ def _warc_records(path: Path) -> int:
 
 def plan_shards(paths: Iterable[str | Path], shard_size: int = 200, *,
                 default_date: str | None = None, model: str | None = None,
-                max_bytes: int = 20_000_000) -> list[Shard]:
+                max_bytes: int = 20_000_000, actors: str | Path | None = None) -> list[Shard]:
     """Cut the input into shards of about ``shard_size`` records, in reading order.
 
     Files are walked exactly as the single-process reader walks them, so the
     order in which shard results are loaded (and hence which of two
     syndicated copies counts as the original) is the same in both engines.
     Small files are grouped; a JSONL or WARC file with more records than
-    ``shard_size`` is sliced by record ranges.
+    ``shard_size`` is sliced by record ranges. ``actors`` (a user actor TSV)
+    is part of every shard's key, by content.
     """
     shard_size = max(1, shard_size)
+    actors_path = str(Path(actors).resolve()) if actors else None
+    digest = actor_file_digest(actors) if actors else ""
     shards: list[Shard] = []
     group: list[Part] = []
 
     def emit(parts: list[Part]) -> None:
-        shards.append(Shard(_key(parts, default_date, model, max_bytes), tuple(parts),
-                            default_date, model, max_bytes))
+        shards.append(Shard(_key(parts, default_date, model, max_bytes, digest), tuple(parts),
+                            default_date, model, max_bytes, actors_path))
 
     def close_group() -> None:
         if group:
