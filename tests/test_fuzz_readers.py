@@ -165,10 +165,63 @@ def test_bad_lines_fail_alone_and_nul_bytes_are_named(tmp_path: Path) -> None:
     items = read_all(path)
     assert sum(isinstance(i, Article) for i in items) == 2
     assert sum(isinstance(i, IngestFailure) for i in items) == 2
-    # NUL bytes make the sniffer call the file binary: one named failure, no crash.
+    # A line of NUL bytes (a crash's zero-filled block) fails alone, by line number.
     path.write_bytes(b"\n".join([lines[0], b"\x00\x00\x00", lines[3]]))
+    items = read_all(path)
+    assert [type(i).__name__ for i in items] == ["Article", "IngestFailure", "Article"]
+    assert items[1].origin == f"{path}#2"
+    assert items[1].reason == "JSONL line 2: corrupt line (3 NUL bytes)"
+
+
+_WORDS = st.sampled_from(["troops", "crossed", "the", "border", "near", "Selm", "on", "Monday",
+                          "officials", "said", "talks", "resumed", "in", "Geneva"])
+
+
+@FUZZ
+@given(texts=st.lists(st.lists(_WORDS, min_size=3, max_size=12).map(" ".join),
+                      min_size=4, max_size=24),
+       picks=st.lists(st.tuples(st.integers(0, 10**6), st.integers(0, 10**6),
+                                st.integers(1, 4)), min_size=1, max_size=6))
+def test_sporadic_nul_bytes_cost_only_their_lines(tmp_path: Path, texts: list[str],
+                                                  picks: list[tuple[int, int, int]]) -> None:
+    lines = [json.dumps({"title": f"Item {i}", "date": "2020-01-08", "text": t}).encode()
+             for i, t in enumerate(texts)]
+    # NUL runs on at most a quarter of the lines, anywhere in them (inside a
+    # string, between records, before the opening brace).
+    bad: set[int] = set()
+    for line_pick, pos_pick, run in picks:
+        n = line_pick % len(lines)
+        if n not in bad and len(bad) + 1 > max(1, len(lines) // 4):
+            continue
+        bad.add(n)
+        pos = pos_pick % (len(lines[n]) + 1)
+        lines[n] = lines[n][:pos] + b"\x00" * run + lines[n][pos:]
+    path = tmp_path / "sporadic.jsonl"
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    items = read_all(path)
+    assert len(items) == len(lines)
+    for n, item in enumerate(items):
+        assert item.origin == f"{path}#{n + 1}"
+        if n in bad:
+            assert isinstance(item, IngestFailure)
+            assert item.reason.startswith(f"JSONL line {n + 1}: corrupt line (")
+            assert "NUL byte" in item.reason
+        else:
+            assert isinstance(item, Article) and item.text == texts[n]
+
+
+@FUZZ
+@given(data=st.binary(min_size=64, max_size=2048), period=st.integers(2, 8))
+def test_binary_with_many_nuls_is_still_rejected(tmp_path: Path, data: bytes, period: int) -> None:
+    # NUL bytes spread through the file (every few bytes, as in UTF-16 or
+    # packed numbers: over 10% of it) are binary, whatever the extension says.
+    blob = bytearray(data)
+    for i in range(0, len(blob), period):
+        blob[i] = 0
+    path = tmp_path / "blob.jsonl"
+    path.write_bytes(bytes(blob))
     (item,) = read_all(path)
-    assert isinstance(item, IngestFailure) and "binary" in item.reason
+    assert isinstance(item, IngestFailure) and item.reason.startswith("binary file (")
 
 
 def test_an_over_long_article_fails_alone_in_processing() -> None:

@@ -259,6 +259,48 @@ def test_jsonl_bad_lines_fail_alone(tmp_path: Path) -> None:
     assert len(items) == 7
 
 
+def test_jsonl_with_sporadic_nul_bytes_names_each_bad_line(tmp_path: Path) -> None:
+    p = tmp_path / "crashed.jsonl"
+    rec = [json.dumps({"text": f"Record {i} says the convoy reached the valley town.",
+                       "date": "2020-02-02"}).encode() for i in range(8)]
+    rec[2] = rec[2][:20] + b"\x00" + rec[2][20:]           # a stray NUL inside a string
+    rec[5] = b"\x00" * 40 + rec[5]                          # zero-filled block before a record
+    p.write_bytes(b"\n".join(rec) + b"\n")
+    items = list(read_path(p))
+    assert [a.origin.rsplit("#", 1)[1] for a in articles(items)] == ["1", "2", "4", "5", "7", "8"]
+    reasons = {f.origin: f.reason for f in failures(items)}
+    assert reasons == {f"{p}#3": "JSONL line 3: corrupt line (1 NUL byte)",
+                       f"{p}#6": "JSONL line 6: corrupt line (40 NUL bytes)"}
+
+
+def test_stray_nul_bytes_in_prose_html_and_feeds_are_dropped(tmp_path: Path) -> None:
+    txt = tmp_path / "note.txt"
+    txt.write_bytes(b"Rescue teams reached\x00 the flooded villages on Sunday.\n")
+    assert read_one(txt).text == "Rescue teams reached the flooded villages on Sunday."
+    page = tmp_path / "page.html"
+    page.write_bytes(PAGE_DATED.replace(b"Engineers", b"Engi\x00neers"))
+    a = read_one(page)
+    assert "Engineers were ordered" in a.text and "\ufffd" not in a.text
+    feed = tmp_path / "feed.rss"
+    feed.write_bytes(b"<rss version='2.0'><channel><title>Wire</title><item><title>Port re\x00opens"
+                     b"</title><description>The port reopened on Monday after the storm.</description>"
+                     b"</item></channel></rss>")
+    items = list(read_path(feed))
+    assert not failures(items)
+    (f,) = articles(items)
+    assert f.title == "Port reopens" and f.text == "The port reopened on Monday after the storm."
+
+
+def test_binary_failure_says_why(tmp_path: Path) -> None:
+    p = tmp_path / "packed.jsonl"
+    p.write_bytes(b"a packed\x00 record\n" * 4)  # a NUL on every line: not text
+    (f,) = list(read_path(p))
+    assert isinstance(f, IngestFailure) and f.reason == "binary file (NUL bytes on 4 of 4 lines)"
+    p.write_bytes(b"\x00\x01" * 100)
+    (f,) = list(read_path(p))
+    assert isinstance(f, IngestFailure) and f.reason == "binary file (50% NUL bytes)"
+
+
 def test_json_array_of_records(tmp_path: Path) -> None:
     p = tmp_path / "arr.json"
     p.write_text(json.dumps([{"text": "One story about talks."}, {"text": "Another about a strike."}], indent=2))
@@ -313,6 +355,9 @@ def test_detect_format_warc_by_content(tmp_path: Path) -> None:
     ("c.warc", b"WARC/1.0\r\nWARC-Type: warcinfo\r\n", "warc"),
     ("c.txt", b"%PDF-1.7\n%binary", "binary"),
     ("c.txt", b"abc\x00\x00\x01def", "binary"),
+    ("c.txt", b"one\x00\ntwo\x00\nthree\x00\n", "binary"),
+    ("c.txt", b'\x00\x00{"text": "a"}\n{"text": "b"}\n{"text": "c"}\n{"text": "d"}\n', "jsonl"),
+    ("c.txt", b"A plain note.\nWith one bad\x00 line.\nAnd more text.\nThe end.\n", "text"),
     ("c.txt", gzip.compress(b"plain text inside gzip"), "binary"),
     ("c.warc.gz", gzip.compress(b"WARC/1.0\r\nWARC-Type: warcinfo\r\n"), "warc"),
     ("story.html", b"date 2020-01-01  A title - Paper\nText with a < sign.", "text"),
@@ -520,6 +565,24 @@ def test_near_duplicate_edge_cases() -> None:
     assert idx.add(Article.make(STORY)) is None  # same id: already identified by its id
     assert idx.add(Article.make("Short headline only")) is None
     assert idx.similarity(STORY, COPY) > 0.8 > idx.similarity(STORY, OTHER)
+
+
+def test_signatures_rebuild_the_same_index() -> None:
+    texts = [STORY, OTHER, COPY, COPY.replace("Tuesday", "Tuesday morning"), "Too short to judge"]
+    arts = [Article.make(t) for t in texts]
+    by_text = NearDuplicateIndex()
+    got = [by_text.add(a) for a in arts]
+    assert got == [None, None, arts[0].id, arts[0].id, None]
+    sigs = [by_text.signature(a.text) for a in arts]
+    assert sigs[-1] == b"" and all(len(s) == 4 * by_text.num_perm for s in sigs[:-1])
+    assert [by_text.signature_of(a.id) for a in arts] == [*sigs[:-1], None]
+    by_sig = NearDuplicateIndex()
+    assert [by_sig.add_signature(a.id, s) for a, s in zip(arts, sigs, strict=True)] == got
+    probe = Article.make(COPY + " Officials gave no further details.")
+    assert by_sig.add(probe) == by_text.add(probe) == arts[0].id
+    assert by_sig.scheme == by_text.scheme != NearDuplicateIndex(num_perm=64).scheme
+    with pytest.raises(ValueError, match="64 values"):
+        by_sig.add_signature("x", NearDuplicateIndex(num_perm=64).signature(STORY))
 
 
 def test_iter_articles_can_flag_duplicates(tmp_path: Path) -> None:

@@ -86,6 +86,9 @@ def _jsonl(path: Path, n: int) -> None:
             if i == 7:
                 fh.write("{not json\n")
                 continue
+            if i == 4000:  # a zero-filled block: this line fails, its neighbours are read
+                fh.write('{"title": "x", "text": "' + "\x00" * 40 + '"}\n')
+                continue
             fh.write(json.dumps({"title": f"Item {i}", "date": "2020-01-05",
                                  "text": f"Officials in Basra counted {i} convoys crossing the river."}) + "\n")
 
@@ -106,6 +109,7 @@ def test_big_jsonl_and_warc_are_sliced_by_records_and_slices_read_like_the_whole
              for p in (src, warc) for i in read_path(p)]
     assert sorted(sliced) == sorted(whole)
     assert any("invalid JSON" in r for _, r in sliced)
+    assert any(o.endswith("#4001") and "NUL" in r for o, r in sliced)
 
 
 def test_a_huge_jsonl_line_is_refused_without_loading_it(tmp_path: Path) -> None:

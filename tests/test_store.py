@@ -121,3 +121,51 @@ def test_event_queries_filter(tmp_path: Path) -> None:
 def test_open_store_on_a_directory_is_refused(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="directory"):
         open_store(tmp_path)
+
+
+def _v1_store(path: Path, texts: list[str]) -> list[Article]:
+    """A store as the first schema left it: articles, no signature table."""
+    con = sqlite3.connect(path)
+    con.executescript(MIGRATIONS[0])
+    arts = [_article(t) for t in texts]
+    for i, a in enumerate(arts):
+        con.execute("INSERT INTO articles(id, title, source, url, published, date_precision, origin, "
+                    "fmt, duplicate_of, text, ingested_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                    (a.id, a.title, a.source, a.url, a.published, a.date_precision, a.origin,
+                     a.fmt, None, a.text, f"2020-01-0{i + 1}T00:00:00Z"))
+    con.execute("PRAGMA user_version = 1")
+    con.commit()
+    con.close()
+    return arts
+
+
+def test_signatures_are_filled_once_for_a_migrated_store(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    arts = _v1_store(path, ["Rockets hit the base on Friday.", "Talks resumed in Geneva.",
+                            "A short one."])
+    calls: list[str] = []
+
+    def sign(text: str) -> bytes:
+        calls.append(text)
+        return b"" if text.startswith("A short") else text[:4].encode()
+
+    with open_store(path) as store:
+        assert store.schema_version == len(MIGRATIONS)
+        assert list(store.signatures()) == []
+        assert store.ensure_signatures("s1", sign) == 3 and len(calls) == 3
+        # Same order as the texts were stored in; b"" kept for the short text.
+        assert list(store.signatures()) == [(arts[0].id, b"Rock"), (arts[1].id, b"Talk"),
+                                            (arts[2].id, b"")]
+        assert store.ensure_signatures("s1", sign) == 0 and len(calls) == 3
+        # A new article stored with its signature needs no hashing later.
+        new = _article("Protesters marched on Sunday.")
+        store.add_batch([(new, [])], signatures={new.id: b"Prot"})
+        assert store.ensure_signatures("s1", sign) == 0 and len(calls) == 3
+        # One stored without a signature is signed at the next start-up.
+        bare = _article("Shelling resumed overnight.")
+        store.add_batch([(bare, [])])
+        assert store.ensure_signatures("s1", sign) == 1 and calls[-1] == bare.text
+        assert dict(store.signatures())[bare.id] == b"Shel"
+        # Signatures of another scheme are not comparable: all are redone.
+        assert store.ensure_signatures("s2", sign) == 5 and len(calls) == 9
+        assert len(list(store.signatures())) == 5 and store.integrity_ok()

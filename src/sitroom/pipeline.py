@@ -106,9 +106,12 @@ class ArticleSink:
         self.actors = actors
         self.batch_size = batch_size
         self.on_progress = on_progress
+        # The index is rebuilt from the signatures the store keeps, not from the
+        # texts: only articles stored without one (an older store) are hashed.
         self.dedup = NearDuplicateIndex()
-        for article_id, text in store.article_texts():
-            self.dedup.add(Article(id=article_id, text=text))
+        store.ensure_signatures(self.dedup.scheme, self.dedup.signature)
+        for article_id, sig in store.signatures():
+            self.dedup.add_signature(article_id, sig)
         self.pending: list[Article] = []
         self.done: dict[str, Processed] = {}
         self.seen: set[str] = set()
@@ -160,7 +163,8 @@ class ArticleSink:
                 self.report.failures.append(failure)
                 continue
             stored.append((article, result))
-        self.report.new += self.store.add_batch(stored, self.encoded)
+        sigs = {a.id: self.dedup.signature_of(a.id) or b"" for a, _ in stored}
+        self.report.new += self.store.add_batch(stored, self.encoded, sigs)
         self.encoded.clear()
         if self.stored_mentions is not None:
             for _, ms in stored:

@@ -62,11 +62,21 @@ def bom_encoding(data: bytes) -> str | None:
     return None
 
 
+# Text with a few corrupt lines (a crash's zero-filled block, a stray NUL) is
+# still text: NUL bytes mean binary only when they are more than this share of
+# the sample, or sit on more than this share of its lines.
+MAX_NUL_SHARE = 0.1
+MAX_NUL_LINE_SHARE = 0.25
+
+
 def binary_kind(head: bytes) -> str | None:
     """Return a description when ``head`` is not text, else None.
 
-    NUL bytes or many C0 control characters mean binary; UTF-16/32 text (which
-    is full of NULs) is recognised by its BOM first.
+    Many NUL bytes, NUL bytes on many lines, or many other C0 control
+    characters mean binary; UTF-16/32 text (which is full of NULs) is
+    recognised by its BOM first. A few NUL-bearing lines in otherwise clean
+    text are left to the reader, which names each bad line (JSONL) or drops
+    the NULs (prose), instead of losing the whole file.
     """
     for magic, kind in _MAGIC:
         if head.startswith(magic):
@@ -78,11 +88,17 @@ def binary_kind(head: bytes) -> str | None:
     sample = head[:8192]
     if not sample:
         return None
-    if b"\x00" in sample:
-        return "binary data"
-    ctrl = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13, 11, 27))
+    nul = sample.count(0)
+    if nul:
+        if nul > MAX_NUL_SHARE * len(sample):
+            return f"{nul * 100 // len(sample)}% NUL bytes"
+        lines = sample.rstrip(b"\n").split(b"\n")
+        bad = sum(1 for line in lines if 0 in line)
+        if bad > max(1.0, MAX_NUL_LINE_SHARE * len(lines)):
+            return f"NUL bytes on {bad} of {len(lines)} lines"
+    ctrl = sum(1 for b in sample if b < 32 and b not in (0, 9, 10, 12, 13, 11, 27))
     if ctrl / len(sample) > 0.02:
-        return "binary data"
+        return "control characters"
     return None
 
 
@@ -107,6 +123,8 @@ def detect_format(path: Path, head: bytes) -> str:
     if binary_kind(head) is not None:
         return "binary"
     enc = bom_encoding(head) or "utf-8"
+    if enc not in ("utf-16", "utf-32"):
+        head = head.replace(b"\x00", b"")  # a few corrupt lines must not hide the format
     text = head.decode(enc, errors="replace").lstrip("\ufeff \t\r\n")
     low = text[:4096].lower()
     # JSON lines (or a JSON array / pretty-printed object of records); prose that

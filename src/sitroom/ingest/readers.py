@@ -19,7 +19,13 @@ from typing import Any
 from urllib.parse import urlparse
 
 from sitroom.ingest.dates import normalize_date
-from sitroom.ingest.detect import HEAD_BYTES, binary_kind, decode_bytes, detect_format
+from sitroom.ingest.detect import (
+    HEAD_BYTES,
+    binary_kind,
+    bom_encoding,
+    decode_bytes,
+    detect_format,
+)
 from sitroom.ingest.header import parse_text_header, split_title_source
 from sitroom.records import Article, IngestFailure
 
@@ -69,7 +75,7 @@ def html_to_text(markup: str) -> str:
         return clean_text(markup or "")
     import lxml.html
 
-    markup = _XML_DECL.sub("", markup)
+    markup = _XML_DECL.sub("", markup.replace("\x00", ""))
     try:
         root = lxml.html.fromstring(f"<div>{markup}</div>")
     except Exception:
@@ -282,6 +288,8 @@ def html_article(
     tags = markup.count("<")
     if tags > MAX_HTML_TAGS:
         return IngestFailure(origin, f"HTML too complex to extract ({tags} tags > {MAX_HTML_TAGS})")
+    # Stray NUL bytes (a corrupt download) carry nothing; parsers turn them into junk.
+    markup = markup.replace("\x00", "")
     _quiet_trafilatura()
     doc = None
     with contextlib.suppress(Exception):
@@ -443,6 +451,29 @@ def record_article(obj: Any, origin: str, where: str, ctx: _Ctx) -> Item:
     )
 
 
+def jsonl_line(line: str, n: int, ctx: _Ctx) -> Item | None:
+    """Line ``n`` of a JSONL file as an Article or a named failure; None when blank.
+
+    A line holding NUL bytes is corrupt (a zero-filled block after a crash,
+    a bad copy): it fails on its own, naming the line, while its neighbours
+    are read as usual.
+    """
+    line = line.strip()
+    if not line:
+        return None
+    where, origin = f"JSONL line {n}", ctx.rec(n)
+    nul = line.count("\x00")
+    if nul:
+        return IngestFailure(origin, f"{where}: corrupt line ({nul} NUL byte{'s' if nul > 1 else ''})")
+    try:
+        obj = json.loads(line)
+    except json.JSONDecodeError as e:
+        return IngestFailure(origin, f"{where}: invalid JSON ({e.msg} at column {e.colno})")
+    except RecursionError:
+        return IngestFailure(origin, f"{where}: JSON nested too deeply")
+    return record_article(obj, origin, where, ctx)
+
+
 def read_jsonl(text: str, ctx: _Ctx) -> Iterator[Item]:
     """JSON Lines; also a JSON array of records or one (pretty-printed) object."""
     stripped = text.strip()
@@ -465,19 +496,10 @@ def read_jsonl(text: str, ctx: _Ctx) -> Iterator[Item]:
             return
     seen = False
     for n, line in enumerate(text.split("\n"), 1):
-        line = line.strip()
-        if not line:
-            continue
-        seen = True
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as e:
-            yield IngestFailure(ctx.rec(n), f"JSONL line {n}: invalid JSON ({e.msg} at column {e.colno})")
-            continue
-        except RecursionError:
-            yield IngestFailure(ctx.rec(n), f"JSONL line {n}: JSON nested too deeply")
-            continue
-        yield record_article(obj, ctx.rec(n), f"JSONL line {n}", ctx)
+        item = jsonl_line(line, n, ctx)
+        if item is not None:
+            seen = True
+            yield item
     if not seen:
         yield IngestFailure(ctx.origin, "empty file")
 
@@ -603,13 +625,15 @@ def _read_path(path: Path, ctx: _Ctx, max_bytes: int) -> Iterator[Item]:
         return
     if fmt == "binary":
         kind = binary_kind(head)
-        yield IngestFailure(ctx.origin, f"binary file ({kind})" if kind and kind != "binary data" else "binary file")
+        yield IngestFailure(ctx.origin, f"binary file ({kind})" if kind else "binary file")
         return
     data = head if len(head) < HEAD_BYTES else path.read_bytes()
     if len(data) > max_bytes:  # grew since stat()
         yield IngestFailure(ctx.origin, f"file too large ({fmt_mb(len(data))} > {fmt_mb(max_bytes)})")
         return
     if fmt == "rss":
+        if b"\x00" in data and bom_encoding(data) not in ("utf-16", "utf-32"):
+            data = data.replace(b"\x00", b"")  # stray NULs would break the XML parse
         yield from read_feed(data, ctx)
         return
     text, reason = decode_bytes(data)

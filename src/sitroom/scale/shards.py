@@ -21,7 +21,7 @@ from typing import Any
 
 from sitroom.extract.actors import actor_file_digest
 from sitroom.ingest.detect import HEAD_BYTES, decode_bytes, detect_format
-from sitroom.ingest.readers import _Ctx, _walk, fmt_mb, read_path, read_warc, record_article
+from sitroom.ingest.readers import _Ctx, _walk, fmt_mb, jsonl_line, read_path, read_warc
 from sitroom.records import Article, IngestFailure, Mention, from_dict, to_dict
 
 # Bump when the shard result format or what a worker computes changes.
@@ -215,18 +215,9 @@ def _jsonl_range(part: Part, ctx: _Ctx, max_bytes: int) -> Iterator[Item]:
             if text is None:
                 yield IngestFailure(origin, f"{where}: {reason}")
                 continue
-            text = text.strip().lstrip("\ufeff")
-            if not text:
-                continue
-            try:
-                obj = json.loads(text)
-            except json.JSONDecodeError as e:
-                yield IngestFailure(origin, f"{where}: invalid JSON ({e.msg} at column {e.colno})")
-                continue
-            except RecursionError:
-                yield IngestFailure(origin, f"{where}: JSON nested too deeply")
-                continue
-            yield record_article(obj, origin, where, ctx)
+            item = jsonl_line(text.strip().lstrip("\ufeff"), n, ctx)
+            if item is not None:
+                yield item
 
 
 def read_part(part: Part, default_date: str | None, max_bytes: int) -> Iterator[Item]:

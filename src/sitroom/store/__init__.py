@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -83,6 +83,18 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX event_mentions_mention ON event_mentions(mention_id);
     CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    """,
+    # 2: near-duplicate signatures, so start-up rebuilds the index without
+    # re-reading and re-hashing every text. A table of its own keeps the scan
+    # small (no walk past long texts); ``ingested_at`` is copied from the
+    # article so the index is rebuilt in the same order as from the texts.
+    # Stores migrated from 1 fill it once (see ensure_signatures).
+    """
+    CREATE TABLE article_signatures (
+        id TEXT PRIMARY KEY,
+        ingested_at TEXT NOT NULL,
+        sig BLOB NOT NULL
+    );
     """,
 )
 
@@ -268,8 +280,42 @@ class Store:
             self._set_meta("events_stale", "1")
 
     def article_texts(self) -> Iterator[tuple[str, str]]:
-        """(id, text) of every stored article, oldest first: rebuilds the near-duplicate index."""
+        """(id, text) of every stored article, oldest first."""
         for row in self.db.execute("SELECT id, text FROM articles ORDER BY ingested_at, id"):
+            yield row[0], row[1]
+
+    # -- near-duplicate signatures (issue #7) ------------------------------------
+    def ensure_signatures(self, scheme: str, sign: Callable[[str], bytes],
+                          batch: int = 500) -> int:
+        """Give every stored article a signature made under ``scheme``; returns
+        how many texts had to be hashed (0 once the store is up to date).
+
+        Saved signatures of another scheme are dropped first: they are not
+        comparable. Each batch commits on its own, so an interrupted fill
+        keeps its progress.
+        """
+        if self.get_meta("signature_scheme") != scheme:
+            with self.transaction() as db:
+                db.execute("DELETE FROM article_signatures")
+                self._set_meta("signature_scheme", scheme)
+        missing = [r[0] for r in self.db.execute(
+            "SELECT id FROM articles WHERE id NOT IN (SELECT id FROM article_signatures)")]
+        for chunk in _chunks(missing, batch):
+            marks = ",".join("?" * len(chunk))
+            rows = self.db.execute(
+                f"SELECT id, ingested_at, text FROM articles WHERE id IN ({marks})",
+                chunk).fetchall()
+            sigs = [(r[0], r[1], sign(r[2])) for r in rows]
+            with self.transaction() as db:
+                db.executemany("INSERT OR REPLACE INTO article_signatures(id, ingested_at, sig) "
+                               "VALUES (?,?,?)", sigs)
+        return len(missing)
+
+    def signatures(self) -> Iterator[tuple[str, bytes]]:
+        """(id, signature) of every stored article in the order the texts were
+        stored (as :meth:`article_texts`); b"" for a text too short to match."""
+        for row in self.db.execute(
+                "SELECT id, sig FROM article_signatures ORDER BY ingested_at, id"):
             yield row[0], row[1]
 
     # -- failures -------------------------------------------------------------
@@ -384,18 +430,24 @@ class Store:
         return json.dumps(to_dict(record), ensure_ascii=False)
 
     def add_batch(self, items: Sequence[tuple[Article, Sequence[Mention]]],
-                  encoded: dict[str, str] | None = None) -> int:
+                  encoded: dict[str, str] | None = None,
+                  signatures: Mapping[str, bytes] | None = None) -> int:
         """Store articles with their mentions in one transaction; returns articles added.
 
         An article and its mentions land together or not at all, which is what
         makes a killed ingest resumable: a stored article is a finished one.
         ``encoded`` maps mention ids to their JSON when the caller has it
         already (a Dask shard result), which then is stored as is.
+        ``signatures`` are near-duplicate signatures by article id, made under
+        the scheme last given to :meth:`ensure_signatures`; an article without
+        one is signed at the next start-up instead.
         """
         enc = encoded or {}
+        sigs = signatures or {}
         added = 0
         with self.transaction() as db:
             for article, mentions in items:
+                now = _now()
                 cur = db.execute(
                     "INSERT OR IGNORE INTO articles(id, title, source, url, published, "
                     "date_precision, origin, fmt, duplicate_of, text, ingested_at) "
@@ -403,12 +455,16 @@ class Store:
                     (
                         article.id, article.title, article.source, article.url,
                         article.published, article.date_precision, article.origin,
-                        article.fmt, article.duplicate_of, article.text, _now(),
+                        article.fmt, article.duplicate_of, article.text, now,
                     ),
                 )
                 if cur.rowcount == 0:
                     continue
                 added += 1
+                sig = sigs.get(article.id)
+                if sig is not None:
+                    db.execute("INSERT OR REPLACE INTO article_signatures(id, ingested_at, sig) "
+                               "VALUES (?,?,?)", (article.id, now, sig))
                 db.execute("DELETE FROM failures WHERE origin=?", (article.origin,))
                 db.executemany(
                     "INSERT OR REPLACE INTO mentions(id, article_id, event_type, mode, modality, "
