@@ -20,6 +20,7 @@ from sitroom.evaluate.mappings import (
     cameo_root,
     cameo_to_plover,
     coverage,
+    foreground,
     gtd_attack_type,
     quad_class,
 )
@@ -420,6 +421,47 @@ def test_evaluate_case_and_limit() -> None:
 ])
 def test_acled_snippet_cues(text: str, label: str) -> None:
     assert acled_label_snippet(text, None) == label
+
+
+@pytest.mark.parametrize(("text", "label"), [
+    # a clause naming the cause or an earlier event does not decide the label
+    ("The capital expelled two envoys in retaliation for a nerve agent attack.", "DIPLO"),
+    ("Farmers rallied in the town square following the arrest of their leader.", "PEACE_PROTEST"),
+    ("Students held demonstrations against police violence in three cities.", "PEACE_PROTEST"),
+    # ... except after a casualty report, where it names what caused them
+    ("Five people were killed after a car bomb went off at the market.", "REM_EXPLOS"),
+    ("Two villagers died after a strong earthquake hit the valley.", "NATURAL_DISASTER"),
+    # negated or unfulfilled readings of a cue
+    ("A roadside mine wounded six soldiers; no group has claimed the attack.", "REM_EXPLOS"),
+    ("A grenade exploded in the bus station and police later recovered its pin.", "GRENADE"),
+    ("Jets bombed what officials called chemical weapons facilities near the coast.", "AIR_STRIKE"),
+    ("Rebel units entered the town at dawn and met no resistance.", "NON_VIOL_TERRIT_TRANSFER"),
+    # codebook vocabulary
+    ("Security forces violently dispersed a sit-in outside the court.", "FORCE_AGAINST_PROTEST"),
+    ("Protesters blocked the main highway with burning tyres.", "VIOL_DEMONSTR"),
+    ("Youths rioted through the night and threw petrol bombs at shops.", "VIOL_DEMONSTR"),
+    ("Army units established control over the district after a week of fighting.",
+     "GOV_REGAINS_TERIT"),
+    ("The army is moving troops and armour towards the northern border.", "CHANGE_TO_GROUP_ACT"),
+    ("Inspectors seized a lorry full of counterfeit medicines.", "ORG_CRIME"),
+    ("The militia set up two camps on the hills above the village.", "HQ_ESTABLISHED"),
+])
+def test_acled_snippet_focuses_on_the_reported_event(text: str, label: str) -> None:
+    assert acled_label_snippet(text, None) == label
+
+
+def test_foreground_blanks_background_only() -> None:
+    assert "arrest" not in foreground("Hundreds marched following the arrest of a student.")
+    assert "bomb" in foreground("Three died after a bomb exploded.")
+    assert "violence" not in foreground("A march against violence crossed the city.")
+    assert foreground("Troops shelled the town.") == "Troops shelled the town."
+
+
+@given(st.text(max_size=200))
+def test_foreground_is_total_and_never_longer(text: str) -> None:
+    out = foreground(text)
+    assert isinstance(out, str)
+    assert len(out) <= len(text)
 
 
 def test_acled_snippet_falls_back_to_mention() -> None:

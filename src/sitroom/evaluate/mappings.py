@@ -29,8 +29,10 @@ GTD (:func:`gtd_attack_type`)
 
 Whole snippets (what the CASE and GTD scorers use)
   :func:`acled_label_snippet`: the first cue of ``acled_cues.tsv`` found in the
-  snippet (ACLED's precedence: disasters, claims, suicide bombs, weapons
-  seized, force on demonstrations ... armed clash), else :func:`acled_label`.
+  snippet's foreground (:func:`foreground`: clauses naming a cause, motive,
+  grievance or earlier event blanked out), else anywhere in the snippet
+  (ACLED's precedence: force on demonstrations, disasters, claims, suicide
+  bombs, weapons seized ... armed clash), else :func:`acled_label`.
   :func:`gtd_attack_type_snippet`: ``gtd_cues.tsv`` on the summary's first
   sentence ('before' cues such as kidnapping or a prominent target override
   the mention; 'after' cues fill in when it gives no attack type).
@@ -161,6 +163,34 @@ def acled_snippet_cue(text: str) -> str | None:
     return None
 
 
+# Clauses that name a prior or motivating event rather than the one reported: ACLED codes
+# the reported event, so cues inside them (the attack an expulsion answers, the arrest a
+# protest is about, the crime a sanction punishes) must not decide the label.
+_BACKGROUND = re.compile(
+    r"\b(in (?:retaliation|response|reprisal) (?:for|to)|following|after|accus\w+ (?:of|for)"
+    r"|responsible for|over (?:the|a|an)|for (?:taking|their|his|her) part in|in support of"
+    r"|to protest|to demand|demanding|amid|because of|due to|blam\w+ .{0,40}? for)\b[^.;]*",
+    re.I)
+# ... except right after a casualty report ("six killed after troops opened fire"): there
+# the clause names the event that caused the casualties, which is the one to code.
+_OUTCOME_BEFORE = re.compile(
+    r"\b(killed|wounded|injured|died|dead|hurt|casualties|hospitali[sz]ed)\W+(\w+\W+){0,3}?$", re.I)
+
+
+# What a protest is against is its grievance, not something that happened at it
+# ("demonstrations against gun violence" are not violent demonstrations).
+_GRIEVANCE = re.compile(r"\b(protest\w*|demonstrat\w*|rall(?:y|ies)|march\w*|walkouts?|sit-ins?"
+                        r"|vigils?)\s+(?:against|over)\b[^.;,]*", re.I)
+
+
+def foreground(text: str) -> str:
+    """The text with background clauses (cause, motive, earlier event, grievance) blanked out."""
+    def blank(mo: re.Match[str]) -> str:
+        return mo.group(0) if _OUTCOME_BEFORE.search(text, 0, mo.start()) else " "
+    text = _GRIEVANCE.sub(lambda mo: mo.group(1), text)
+    return _BACKGROUND.sub(blank, text)
+
+
 def acled_label_snippet(text: str, m: Mention | None) -> str:
     """ACLED label for a whole snippet: lexical cues in ACLED's precedence order, then the mention.
 
@@ -168,9 +198,11 @@ def acled_label_snippet(text: str, m: Mention | None) -> str:
     means (suicide, grenade, shelling), on who acts on whom (force against a
     demonstration, demonstrators turning violent) and on non-political classes
     PLOVER has no type for (disasters, organised crime), which the snippet's
-    words carry more reliably than one parsed mention.
+    words carry more reliably than one parsed mention. The cues are read in
+    the foreground first because ACLED codes the reported event, not the
+    attack an expulsion answers or the arrest a protest is about.
     """
-    cue = acled_snippet_cue(text)
+    cue = acled_snippet_cue(foreground(text)) or acled_snippet_cue(text)
     if cue is not None:
         return cue
     return acled_label(m) if m is not None else NONE_LABEL
