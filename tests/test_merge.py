@@ -416,3 +416,25 @@ def test_drone_and_air_strike_modes_are_one_family() -> None:
     assert modes_compatible("drone", "aerial") and modes_compatible("aerial", "drone")
     assert modes_compatible("", "drone") and modes_compatible("drone", "drone")
     assert not modes_compatible("drone", "heavy-weapons")
+
+
+def test_event_actors_are_the_reports_consensus_roles() -> None:
+    """An actor most reports make the target is not also a source because one
+    report misparsed it; a one-report reading of a many-report event stays on
+    that report's mention; a country with and without a sector is one actor."""
+    from sitroom.merge.build import _merge_roles
+
+    general = Actor(text="Soleimani", name="Qassem Soleimani", country="IRN", sector="MIL")
+    us_plain = Actor(text="the United States", name="United States", country="USA")
+    road = Actor(text="the road", name="road", country="IRQ")
+    sources = [[US_TROOPS], [us_plain], [US_TROOPS], [general], [US_TROOPS], [US_TROOPS]]
+    targets = [[general], [general, road], [general], [], [general], [general]]
+    srcs, tgts = _merge_roles(sources, targets)
+    assert [(a.name, a.sector) for a in srcs] == [("United States", "MIL")]
+    assert [a.name for a in tgts] == ["Qassem Soleimani"]
+    # Two reports: each reading is a fifth or more of them, so both stay.
+    srcs, tgts = _merge_roles([[IRAN], [IRGC]], [[US_TROOPS], [road]])
+    assert {a.name for a in srcs} == {"Iran", "IRGC"} and {a.name for a in tgts} == {"United States", "road"}
+    # A tie between sides keeps the actor on both.
+    srcs, tgts = _merge_roles([[IRAN]], [[IRAN]])
+    assert srcs and tgts

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import math
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from datetime import date
@@ -78,15 +79,15 @@ def _actor_key(a: Actor) -> tuple[str, str, str]:
     return (a.country or "", a.sector or "", (a.name or a.text).strip().lower())
 
 
-def _merge_actors(groups: list[list[Actor]]) -> list[Actor]:
-    """Actors deduplicated by (country, sector, name), most supported first
-    (support = number of mentions naming it).
+# An actor named by fewer than this share of an event's mentions is one
+# report's reading, not the event's: it stays on that mention (and in the
+# evidence), not on the merged event. The most supported actors always stay.
+MINORITY_SHARE = 0.2
 
-    Actors with neither country nor sector (a misparsed place) stay on
-    their own mention's record; so does a countryless generic actor ("the
-    military") when a report names whose forces of that sector they are,
-    and only the most supported generic of each sector is kept.
-    """
+
+def _support(groups: list[list[Actor]]) -> tuple[Counter[tuple[str, str, str]],
+                                                  dict[tuple[str, str, str], Actor]]:
+    """Mentions naming each actor key, and the first actor seen per key."""
     support: Counter[tuple[str, str, str]] = Counter()
     first: dict[tuple[str, str, str], Actor] = {}
     for actors in groups:
@@ -96,19 +97,60 @@ def _merge_actors(groups: list[list[Actor]]) -> list[Actor]:
             first.setdefault(k, a)
             keys.add(k)
         support.update(keys)
+    # "United States" with no sector is the same actor as "United States
+    # (MIL)" on the same side: its support goes to the sectored reading.
+    for k in [k for k in support if k[0] and not k[1]]:
+        sectored = [j for j in support if j[0] == k[0] and j[2] == k[2] and j[1]]
+        if sectored:
+            best = min(sectored, key=lambda j: (-support[j], j))
+            support[best] += support.pop(k)
+    return support, first
+
+
+def _keep(support: Counter[tuple[str, str, str]], first: dict[tuple[str, str, str], Actor],
+          n_groups: int) -> list[Actor]:
     order = sorted(support, key=lambda k: (-support[k], k))
     if not order:
         return []
+    floor = min(support[order[0]], max(1, math.ceil(MINORITY_SHARE * n_groups)))
     sectors_named = {k[1] for k in order if k[0]}
-    kept, generic_seen = [], set()
+    kept: list[tuple[str, str, str]] = []
+    generic_seen: set[str] = set()
     for k in order:
         country, sector, _ = k
+        if support[k] < floor:
+            continue
         if country:
             kept.append(k)
         elif sector and sector not in sectors_named and sector not in generic_seen:
             generic_seen.add(sector)
             kept.append(k)
     return [first[k] for k in (kept or order[:1])]
+
+
+def _merge_roles(source_groups: list[list[Actor]], target_groups: list[list[Actor]]
+                 ) -> tuple[list[Actor], list[Actor]]:
+    """Consensus sources and targets of an event, most supported first
+    (support = number of mentions naming the actor on that side).
+
+    Why across both sides: reports parse the same actor into different roles
+    ("Soleimani was killed" vs a misparse making him the agent); an actor
+    named on both sides keeps the side most mentions give it (both on a tie).
+    Actors with neither country nor sector (a misparsed place) stay on their
+    own mention's record; so does a countryless generic actor ("the
+    military") when a report names whose forces of that sector they are,
+    only the most supported generic of each sector is kept, and actors named
+    by fewer than ``MINORITY_SHARE`` of the mentions are left to those mentions.
+    """
+    s_sup, s_first = _support(source_groups)
+    t_sup, t_first = _support(target_groups)
+    for k in set(s_sup) & set(t_sup):
+        if s_sup[k] > t_sup[k]:
+            del t_sup[k]
+        elif t_sup[k] > s_sup[k]:
+            del s_sup[k]
+    n = len(source_groups)
+    return _keep(s_sup, s_first, n), _keep(t_sup, t_first, n)
 
 
 def _majority(values: list[str], prefer: Sequence[str] = ()) -> str:
@@ -222,12 +264,13 @@ def build_event(members: Sequence[Mention], articles: Mapping[str, Article],
         quantities[kind].sort(key=lambda v: (v.published or "", v.article_id, v.mention_id))
     statements: list[Statement] = [s for m in ms for s in m.statements]
     rep = min(ms, key=lambda m: (-m.confidence, m.id))
+    sources, targets = _merge_roles([m.sources for m in ms], [m.targets for m in ms])
     return Event(
         id=eid or event_id(ids),
         event_type=_majority([m.event_type for m in ms]),
         mode=_majority(modes),
-        sources=_merge_actors([m.sources for m in ms]),
-        targets=_merge_actors([m.targets for m in ms]),
+        sources=sources,
+        targets=targets,
         time=_pick_time(ms, articles),
         place=_pick_place(ms),
         modality=_majority([m.modality for m in ms], prefer=MODALITIES),
