@@ -438,3 +438,27 @@ def test_event_actors_are_the_reports_consensus_roles() -> None:
     # A tie between sides keeps the actor on both.
     srcs, tgts = _merge_roles([[IRAN]], [[IRAN]])
     assert srcs and tgts
+
+
+def test_reports_of_an_attack_on_one_named_person_are_one_event() -> None:
+    """An assassination told by its purpose in one outlet and by its weapon
+    (a drone) in another is one act; the same named target hit by other
+    hands is not."""
+    general = Actor(text="Soleimani", name="Qassem Soleimani", country="IRN", sector="MIL")
+    ms = [
+        mention("k1", "a1", trigger="assassination", mode="assassinate",
+                sentence="Tehran vowed revenge for the assassination of its top general.",
+                targets=[general], time=reported("2020-01-08")),
+        mention("k2", "a2", trigger="struck", mode="drone",
+                sentence="An American drone struck the general's convoy near the airport.",
+                sources=[US_TROOPS], targets=[general], time=reported("2020-01-08")),
+        mention("k3", "a7", trigger="attack", mode="",
+                sentence="Iran hailed the attack in the name of the fallen commander.",
+                sources=[IRAN], targets=[general], time=reported("2020-01-08")),
+    ]
+    events = merge_mentions(ms, ARTICLES)
+    by_mention = {mid: e.id for e in events for mid in e.mention_ids}
+    assert by_mention["k1"] == by_mention["k2"]
+    assert by_mention["k3"] != by_mention["k1"]
+    joined = next(e for e in events if "k1" in e.mention_ids)
+    assert joined.n_sources == 2 and joined.mode in ("assassinate", "drone")

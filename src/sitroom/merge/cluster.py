@@ -40,6 +40,7 @@ YEAR_DAYS = 365
 MAX_CANDIDATES = 3000     # cap for undated lookups through common anchors
 THRESHOLD_DATED = 1.1
 THRESHOLD_UNDATED = 1.3
+NAMED_TARGET = 0.6        # a shared named target (a person, a group): see features.named_actors
 
 
 @dataclass
@@ -51,6 +52,7 @@ class Cluster:
     interval: tuple[float, float] | None = None
     mclass: str = ""
     mode: str = ""
+    modes: set[str] = field(default_factory=set)   # every member's mode (compatibility is not transitive)
     src_sets: set[frozenset[str]] = field(default_factory=set)
     tgt_sets: set[frozenset[str]] = field(default_factory=set)
     places: set[PlaceKey] = field(default_factory=set)
@@ -60,12 +62,13 @@ class Cluster:
     trig: Counter[str] = field(default_factory=Counter)
     days: Counter[float] = field(default_factory=Counter)
     articles: set[str] = field(default_factory=set)
+    tgt_names: set[str] = field(default_factory=set)
 
     def accepts(self, f: Feat) -> bool:
         """The pairwise rule against every member, via the consensus."""
         if self.mclass != f.mclass:   # see features.modality_compatible
             return False
-        if not modes_compatible(self.mode, f.mode):
+        if f.mode and any(not modes_compatible(m, f.mode) for m in self.modes):
             return False
         if f.modality == "historical" and f.interval is None:
             return False
@@ -108,6 +111,8 @@ class Cluster:
             s += 0.3
         if f.article_id in self.articles:
             s += 0.5
+        if f.tgt_names & self.tgt_names:
+            s += NAMED_TARGET   # accepts() already vetoed conflicting sources
         return s
 
     def add(self, f: Feat) -> None:
@@ -117,6 +122,7 @@ class Cluster:
             self.mclass = f.mclass
         if f.mode:
             self.mode = f.mode
+            self.modes.add(f.mode)
         if f.interval is not None and self.interval is None:
             self.interval = f.interval
         elif f.interval is not None and self.interval is not None:
@@ -128,6 +134,7 @@ class Cluster:
         if f.tgt:
             self.tgt_sets.add(f.tgt)
             self.tgt.update(f.tgt)
+        self.tgt_names.update(f.tgt_names)
         if f.place is not None:
             self.places.add(f.place)
         self.words.update(f.words)
@@ -290,6 +297,7 @@ class Group:
     days: set[float]
     articles: set[str]
     first: str            # smallest member id, for deterministic ordering
+    tgt_names: set[str] = field(default_factory=set)
 
     @classmethod
     def of(cls, feats: list[Feat]) -> Group:
@@ -306,7 +314,8 @@ class Group:
                                              p.lat or 0.0, p.lon or 0.0)),
                 src=Counter(), tgt=Counter(), words=Counter(), trig=Counter(),
                 days={f.day for f in feats if f.day is not None},
-                articles={f.article_id for f in feats}, first=min(f.id for f in feats))
+                articles={f.article_id for f in feats}, first=min(f.id for f in feats),
+                tgt_names={n for f in feats for n in f.tgt_names})
         for f in feats:
             g.src.update(f.src)
             g.tgt.update(f.tgt)
@@ -329,7 +338,8 @@ class Group:
                                                p.lat or 0.0, p.lon or 0.0)),
                   src=Counter(self.src), tgt=Counter(self.tgt), words=Counter(self.words),
                   trig=Counter(self.trig), days=self.days | other.days,
-                  articles=self.articles | other.articles, first=min(self.first, other.first))
+                  articles=self.articles | other.articles, first=min(self.first, other.first),
+                  tgt_names=self.tgt_names | other.tgt_names)
         g.src.update(other.src)
         g.tgt.update(other.tgt)
         g.words.update(other.words)
@@ -383,7 +393,10 @@ def group_score(a: Group, b: Group) -> float | None:
     if sa and tb and ta and sb and not (sa & sb) and not (ta & tb) and (sa & tb) and (ta & sb):
         return None   # reversed direction
     s = 1.5 * _cos(a.words, b.words) + 0.5 * _cos(a.trig, b.trig)
-    s += _side(a.src, b.src, where) + _side(a.tgt, b.tgt, where)
+    src_side = _side(a.src, b.src, where)
+    s += src_side + _side(a.tgt, b.tgt, where)
+    if a.tgt_names & b.tgt_names and src_side >= 0:
+        s += NAMED_TARGET   # the same named person or group on the receiving end, by the same hands
     if a.places and b.places:
         if any(pa.country and pb.country and pa.country != pb.country
                for pa in a.places for pb in b.places):

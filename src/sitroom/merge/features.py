@@ -214,6 +214,33 @@ def _countries(actors: list) -> frozenset[str]:
     return frozenset(a.country for a in actors if a.country)
 
 
+@lru_cache(maxsize=1)
+def _country_level_names() -> frozenset[str]:
+    """Canonical names the actor dictionary gives whole countries (also for
+    their demonyms and capitals): "Iran" names a state, not one participant."""
+    from sitroom.extract.actors import load_actor_dictionary
+
+    d = load_actor_dictionary()
+    return frozenset(e.name.lower() for e in (*d.exact.values(), *d.folded.values())
+                     if e.type in ("country", "demonym", "capital"))
+
+
+def named_actors(actors: list) -> frozenset[str]:
+    """Lower-cased names of specific participants (a person, a group, an
+    institution): not a whole country, not a generic noun ("civilians").
+
+    Why: two reports of an attack on the same named person are far stronger
+    evidence of one event than two attacks sharing a target country.
+    """
+    out = set()
+    for a in actors:
+        name = (a.name or "").strip()
+        if (name and name[0].isupper() and name != a.country
+                and name.lower() not in _country_level_names()):
+            out.add(name.lower())
+    return frozenset(out)
+
+
 @dataclass
 class Feat:
     """Everything the clusterer needs to know about one mention."""
@@ -232,6 +259,7 @@ class Feat:
     place: PlaceKey | None
     words: frozenset[str]
     trig: frozenset[str]
+    tgt_names: frozenset[str] = frozenset()   # see named_actors
 
     @property
     def mclass(self) -> str:
@@ -263,6 +291,7 @@ def featurize(idx: int, m: Mention, articles: Mapping[str, Article]) -> Feat:
         # the token pattern cannot span the joining space, so the words of
         # "trigger + sentence" are the union of both token sets
         words=trig_tokens | tokens(sent), trig=trig_tokens,
+        tgt_names=named_actors(m.targets),
     )
 
 
@@ -284,12 +313,26 @@ def modality_compatible(a: str, b: str) -> bool:
 
 # Modes one report may use for another's act: a drone strike is an air strike
 # to an outlet that does not say what flew.
-MODE_FAMILIES: tuple[frozenset[str], ...] = (frozenset({"aerial", "drone"}),)
+MODE_FAMILIES: tuple[frozenset[str], ...] = (
+    frozenset({"aerial", "drone"}),
+    frozenset({"explosives", "suicide-attack"}),   # a suicide bombing is an explosive attack
+)
+# Modes that say what an attack was for, not what it was done with: "the
+# assassination of X" and "the drone strike that killed X" can be one act.
+PURPOSE_MODES: frozenset[str] = frozenset({"assassinate", "massacre"})
+MEANS_MODES: frozenset[str] = frozenset({
+    "heavy-weapons", "aerial", "drone", "firearms", "explosives", "suicide-attack",
+    "primitive", "unconventional",
+})
 
 
 def modes_compatible(a: str, b: str) -> bool:
-    """Equal, unknown on one side, or of one family (see MODE_FAMILIES)."""
-    return not a or not b or a == b or any(a in f and b in f for f in MODE_FAMILIES)
+    """Equal, unknown on one side, of one family (see MODE_FAMILIES), or a
+    purpose and a means (PURPOSE_MODES, MEANS_MODES). Not transitive: a
+    cluster checks a newcomer against every member's mode."""
+    if not a or not b or a == b or any(a in f and b in f for f in MODE_FAMILIES):
+        return True
+    return (a in PURPOSE_MODES and b in MEANS_MODES) or (b in PURPOSE_MODES and a in MEANS_MODES)
 
 
 def feats_compatible(a: Feat, b: Feat) -> bool:
