@@ -104,6 +104,50 @@ def test_demonyms_states_and_counties() -> None:
     assert refs[3] is not None and refs[3].admin1 == "Kentucky"
 
 
+def test_us_local_register_reads_a_lone_town_as_american() -> None:
+    brief = _resolve("Deputies from the sheriff's office arrested a man at his home on 1200 Main "
+                     "Street in Athens on Monday.", ["Athens"])
+    assert brief[0] is not None and brief[0].country == "USA"
+    travel = _resolve("Tourists crowded the old streets of Athens on Monday.", ["Athens"])
+    assert travel[0] is not None and travel[0].country == "GRC"
+
+
+def test_county_and_town_settle_each_other() -> None:
+    # Neither name says its state: there are ten Henry Counties and eight American Parises,
+    # but only one pair lies together (Tennessee).
+    refs = _resolve("The Henry County sheriff said the Paris man was charged on Sunday.",
+                    ["Henry County", "Paris"])
+    county, town = refs
+    assert town is not None and (town.country, town.admin1) == ("USA", "Tennessee")
+    assert county is not None and county.admin1 == "Tennessee" and county.precision == "province"
+    assert county.lat is not None and county.lon is not None
+    assert haversine_km(county.lat, county.lon, 36.3, -88.3) < 80   # its own point, not the state's
+
+
+def test_county_gets_its_own_point() -> None:
+    refs = _resolve("Flooding closed roads in Laurel County, Kentucky, on Monday.",
+                    ["Laurel County", "Kentucky"])
+    county, state = refs
+    assert county is not None and state is not None and county.admin1 == "Kentucky"
+    assert county.lat is not None and county.lon is not None
+    assert state.lat is not None and state.lon is not None
+    assert (county.lat, county.lon) != (state.lat, state.lon)
+    assert haversine_km(county.lat, county.lon, 37.1, -84.1) < 60   # London, Ky. is its seat
+
+
+def test_state_name_is_not_a_small_namesake_town() -> None:
+    refs = _resolve("He worked near Frederick before he moved to Florida, and reporters in New York "
+                    "City followed the case.", ["Frederick", "Florida", "New York City"])
+    assert refs[1] is not None and (refs[1].admin1, refs[1].precision) == ("Florida", "province")
+
+
+def test_unknown_local_name_stays_in_the_article_country() -> None:
+    names = ["al-Arabi district", "Mosul", "Nineveh", "Iraq", "Baghdad"]
+    refs = _resolve("Gunmen attacked a checkpoint in the al-Arabi district of Mosul in Nineveh "
+                    "province, Iraq, and police in Baghdad were put on alert.", names)
+    assert refs[0] is not None and refs[0].country == "IRQ"   # not Arabi in Ethiopia
+
+
 def test_cli_on_fixture(tmp_path: Path) -> None:
     from sitroom.evaluate.cli import eval_app
 

@@ -2,32 +2,35 @@
 
 Time comes from the mention's own expression, else the nearest earlier date in
 the same paragraph (news states a date once and then says "on the same day"),
-else the article date marked as merely "reported". Place comes from the
-gazetteer, ranked with the article's focus country.
+else the article date marked as merely "reported". Place comes from one
+article-level pass (``resolve.geo.resolve_toponyms``): every toponym of the
+article, and the place of every mention, is resolved in the light of all the
+others, so an ambiguous town in an Iraq story lands in Iraq and a county names
+its state. Each mention keeps its own place (the one the extractor chose).
 """
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from sitroom.records import Article, Evidence, Mention, PlaceRef, TimeRef
 from sitroom.resolve.gazetteer import Gazetteer
+from sitroom.resolve.geo import resolve_toponyms, toponym_spans
 from sitroom.resolve.time import is_relative, resolve_time, to_timex
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
-__all__ = ["Gazetteer", "resolve_time", "resolve_mentions", "resolve_place", "to_timex",
-           "HISTORICAL_DAYS"]
+__all__ = ["Gazetteer", "resolve_time", "resolve_mentions", "resolve_place", "article_places",
+           "to_timex", "HISTORICAL_DAYS"]
 
 HISTORICAL_DAYS = 10   # an event that ended this long before publication is background
 _TIME_LABELS = ("DATE", "TIME")
 _PLACE_LABELS = ("GPE", "LOC", "FAC")
-_CONTAINER = re.compile(r"\s*,\s*((?:[A-Z][\w.'-]*)(?:\s+[A-Z][\w.'-]*){0,2})")
 
 
 def _anchor(article: Article) -> tuple[str | None, str]:
@@ -124,45 +127,82 @@ def focus_countries(doc: Doc | None, gazetteer: Gazetteer, limit: int = 2) -> li
     return [c for c, _ in counts.most_common(limit)]
 
 
-def resolve_place(place: PlaceRef, context: Sequence[str], gazetteer: Gazetteer,
-                  text: str = "") -> PlaceRef:
-    """Resolve one place mention; an 'X, Y' in the article text narrows X to Y."""
-    name = place.text
-    ev = place.evidence
-    if ev is not None and text and "," not in name:
-        m = _CONTAINER.match(text, ev.end)
-        if m:
-            combined = gazetteer.lookup(f"{name}, {m.group(1)}", context)
-            single = gazetteer.lookup(name, context)
-            if combined is not None and (single is None or combined.country != single.country
-                                         or combined.admin1 != single.admin1):
-                within = gazetteer.lookup(m.group(1), context)
-                if within is not None and within.precision in ("country", "province"):
-                    combined.text = name
-                    combined.evidence = ev
-                    return combined
-    ref = gazetteer.lookup(name, context)
+def article_places(article: Article, doc: Doc | None, gazetteer: Gazetteer,
+                   extra: Sequence[tuple[int, int]] = ()) -> dict[tuple[int, int], PlaceRef]:
+    """Resolve the article's toponyms (and the ``extra`` spans) together, in one pass.
+
+    Why one pass: the place of an event is ambiguous alone ('Alexandria', 'Paris') but
+    the article names its region elsewhere; the same resolver as ``sitroom eval geo``
+    weighs every name against the others. ``extra`` spans (the extractor's event places)
+    replace any recognised toponym they overlap.
+    """
+    text = article.text
+    given = list(dict.fromkeys((s, e) for s, e in extra if 0 <= s < e <= len(text)))
+    spans = list(given)
+    if doc is not None and doc.text == text:
+        spans += [(s, e) for s, e in toponym_spans(doc)
+                  if not any(s < ee and ss < e for ss, ee in given)]
+    if not spans:
+        return {}
+    refs = resolve_toponyms(text, spans, gazetteer)
+    return {span: ref for span, ref in zip(spans, refs, strict=True) if ref is not None}
+
+
+def resolve_place(place: PlaceRef, gazetteer: Gazetteer, article: Article,
+                  doc: Doc | None = None) -> PlaceRef:
+    """Resolve one place mention of ``article`` with the whole article as context."""
+    span = _span_of(place, article.text)
+    ref = article_places(article, doc, gazetteer, [span]).get(span) if span else None
+    return _placed(place, ref)
+
+
+def _placed(place: PlaceRef, ref: PlaceRef | None) -> PlaceRef:
     if ref is None:
-        return PlaceRef(text=name, precision="unknown", evidence=ev)
-    ref.text = name
-    ref.evidence = ev
+        return PlaceRef(text=place.text, precision="unknown", evidence=place.evidence)
+    ref.text = place.text
+    ref.evidence = place.evidence
     return ref
+
+
+def _span_of(place: PlaceRef, text: str) -> tuple[int, int] | None:
+    ev = place.evidence
+    if ev is not None and 0 <= ev.start < ev.end <= len(text):
+        return ev.start, ev.end
+    j = text.find(place.text) if place.text else -1
+    return (j, j + len(place.text)) if j >= 0 else None
+
+
+def _tag_spans(mention: Mention, text: str) -> list[tuple[int, int]]:
+    """Where the mention's 'place:NAME' context tags occur, in its sentence if it has one."""
+    lo = mention.sentence.sent_start if mention.sentence is not None else 0
+    out = []
+    for tag in mention.context:
+        name = tag[6:] if tag.startswith("place:") else ""
+        j = text.find(name, lo) if name else -1
+        if j < 0 and name:
+            j = text.find(name)
+        if j >= 0:
+            out.append((j, j + len(name)))
+    return out
 
 
 def resolve_mentions(mentions: list[Mention], doc: Doc | None, article: Article) -> None:
     """Fill in time and place of every mention in place (see module docstring for the order)."""
-    gazetteer = Gazetteer.default() if any(m.place for m in mentions) else None
-    focus = focus_countries(doc, gazetteer) if gazetteer is not None else []
-    for mention in mentions:
+    spans = [_span_of(m.place, article.text) if m.place is not None else None for m in mentions]
+    places: dict[tuple[int, int], PlaceRef] = {}
+    if any(m.place is not None for m in mentions):
+        extra = [sp for sp in spans if sp is not None]
+        if doc is None or doc.text != article.text:
+            # No parse to find the article's toponyms: the extractor's 'place:' tags (the
+            # other places of each sentence) are the context. With a parse they only add
+            # noise ('IPS' is a police force, not Ybbs in Austria).
+            extra += [sp for m in mentions for sp in _tag_spans(m, article.text)]
+        places = article_places(article, doc, Gazetteer.default(), extra)
+    for mention, span in zip(mentions, spans, strict=True):
         mention.time = resolve_mention_time(mention, doc, article)
         if mention.modality == "asserted" and _is_historical(mention.time, article):
             mention.modality = "historical"
-        if mention.place is not None and gazetteer is not None:
-            local: list[str] = []
-            for tag in mention.context:
-                if tag.startswith("place:"):
-                    ref = gazetteer.lookup(tag[6:])
-                    if ref is not None and ref.country and ref.country not in local:
-                        local.append(ref.country)
-            context = local + [c for c in focus if c not in local]
-            mention.place = resolve_place(mention.place, context, gazetteer, article.text)
+        if mention.place is not None:
+            ref = places.get(span) if span is not None else None
+            # one PlaceRef per mention: two events at one place must not share an object
+            mention.place = _placed(mention.place, replace(ref) if ref is not None else None)

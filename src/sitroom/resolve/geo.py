@@ -57,17 +57,11 @@ def resolve_toponyms(text: str, spans: Sequence[tuple[int, int]],
     names = [text[s:e] for s, e in spans]
     keys = [normalise(n) for n in names]
     first = [_plain(gaz, n) for n in names]
+    prior = _local_prior(text)
     out: list[PlaceRef | None] = []
     for i, ((_s, e), name) in enumerate(zip(spans, names, strict=True)):
-        countries: Counter[str] = Counter()
-        admin1: Counter[str] = Counter()
-        for j, ref in enumerate(first):
-            if ref is None or not ref.country or keys[j] == keys[i]:
-                continue
-            weight = 2 if ref.precision in ("country", "province") else 1
-            countries[ref.country] += weight
-            if ref.admin1:
-                admin1[normalise(ref.admin1)] += weight
+        countries, admin1 = _context(first, keys, keys[i])
+        countries.update(prior)
         m = _FOLLOWER.match(text, e)
         ref = None
         if m:
@@ -84,6 +78,44 @@ def resolve_toponyms(text: str, spans: Sequence[tuple[int, int]],
     return out
 
 
+# US local news has a register of its own: sheriffs, counties and townships, street
+# addresses, route numbers, AP state abbreviations. Each kind of cue found counts as
+# US_LOCAL_WEIGHT toponyms in the United States, so a lone 'Alexandria' in a police
+# brief is read as an American town unless the article names places abroad.
+US_LOCAL_WEIGHT = 2.0
+_US_LOCAL_CUES = (
+    re.compile(r"\b(?:County|Parish|Township)\b"),
+    re.compile(r"\b(?:[Ss]heriff|[Dd]eputies|[Tt]rooper|Highway Patrol|[Dd]istrict [Aa]ttorney)\b"),
+    re.compile(r"\b\d{1,5} (?:[NSEW]\.? )?[A-Z][a-z]+(?: [A-Z][a-z]+)? (?:St|Street|Ave|Avenue|"
+               r"Road|Rd|Drive|Dr|Blvd|Boulevard|Lane|Ln|Highway|Hwy|Pike|Court|Ct)\b"),
+    re.compile(r"\b(?:Interstate \d|I-\d+|U\.S\. \d+|U\.S\. Highway|State Route|County Road)"),
+    re.compile(r"\b(?:Ala|Ariz|Ark|Calif|Colo|Conn|Fla|Ga|Ill|Ind|Kan|Ky|La|Md|Mass|Mich|Minn|"
+               r"Miss|Mo|Mont|Neb|Nev|Okla|Ore|Pa|Tenn|Tex|Va|Vt|Wash|Wis|Wyo|N\.[CDHJMY]|S\.[CD]|"
+               r"W\.Va|R\.I)\.(?=[\s,])"),
+)
+
+
+def _local_prior(text: str) -> Counter[str]:
+    """Pseudo-votes for the United States from the register of US local news."""
+    n = sum(1 for cue in _US_LOCAL_CUES if cue.search(text))
+    return Counter({"USA": US_LOCAL_WEIGHT * n}) if n else Counter()
+
+
+def _context(first: Sequence[PlaceRef | None], keys: Sequence[str],
+             own: str) -> tuple[Counter[str], Counter[str]]:
+    """Countries and provinces of the article's other toponyms (areas count double)."""
+    countries: Counter[str] = Counter()
+    admin1: Counter[str] = Counter()
+    for j, ref in enumerate(first):
+        if ref is None or not ref.country or keys[j] == own:
+            continue
+        weight = 2 if ref.precision in ("country", "province") else 1
+        countries[ref.country] += weight
+        if ref.admin1:
+            admin1[normalise(ref.admin1)] += weight
+    return countries, admin1
+
+
 # Coherence (tuned on dev): a local article names places near one another, so an
 # ambiguous name ('Paris', 'Richmond') is read as the candidate closest to the
 # article's other unambiguous-enough places, and a county known only by its state
@@ -91,6 +123,7 @@ def resolve_toponyms(text: str, spans: Sequence[tuple[int, int]],
 PROXIMITY_BOOST = 45.0
 PROXIMITY_SCALE_KM = 300.0
 COUNTY_STATE_VOTE = 3
+COUNTY_NEAR_MIN = 0.5   # an unvoted namesake county must lie within ~300 km of a named town
 VICINITY_FALLBACK = True
 VICINITY_MIN_TOWNS = 1
 
@@ -112,13 +145,14 @@ def _coherence(gaz: Gazetteer, text: str, spans: Sequence[tuple[int, int]], keys
     out = list(first)
     # A county name narrows the article to the states that have one ('Platte County':
     # Nebraska, Missouri or Wyoming), which says which Columbus and Norfolk are meant.
-    county_states: dict[str, set[str]] = {}
+    # Where the county's own point is known it votes by distance, as a town does.
+    county_states: dict[str, list[Place]] = {}
     for k in set(keys):
         if _is_county(k):
             codes = gaz.us_counties.get(k) or gaz.us_counties.get(k + " county") or []
-            names = {st.admin1 for st in (gaz._states.get(c) for c in codes) if st is not None}
-            if names:
-                county_states[k] = names
+            places = [p for p in (gaz.county_in(k, c) for c in codes) if p is not None]
+            if places:
+                county_states[k] = places
     for _sweep in range(2):
         picks: dict[str, PlaceRef] = {}
         for j, r in enumerate(out):
@@ -127,7 +161,7 @@ def _coherence(gaz: Gazetteer, text: str, spans: Sequence[tuple[int, int]], keys
                 picks.setdefault(keys[j], r)
         for i, ref in enumerate(out):
             others = [r for k, r in picks.items() if k != keys[i]]
-            if not others:
+            if not others and not any(k != keys[i] for k in county_states):
                 continue
             if _is_county(keys[i]) and (ref is None or ref.precision == "province"):
                 s, e = spans[i]
@@ -150,7 +184,8 @@ def _coherence(gaz: Gazetteer, text: str, spans: Sequence[tuple[int, int]], keys
                 found.append((gaz_place(ref), True))
             elif ref.precision != "city":
                 continue
-            cities = [(p, pr) for p, pr in found if p.lat is not None and p.lon is not None
+            cities = [(p, pr) for p, pr in _no_small_namesakes(found)
+                      if p.lat is not None and p.lon is not None
                       and p.kind in ("city", "site", "province")]
             if len({(round(p.lat or 0), round(p.lon or 0)) for p, _ in cities}) < 2:
                 continue
@@ -161,10 +196,9 @@ def _coherence(gaz: Gazetteer, text: str, spans: Sequence[tuple[int, int]], keys
                 continue
 
             def score(pp: tuple[Any, bool], others: list[PlaceRef] = voters,
-                      counties: list[set[str]] = counties, hint: str | None = hint) -> float:
+                      counties: list[list[Place]] = counties, hint: str | None = hint) -> float:
                 place, primary = pp
-                votes = sum(1.0 for states in counties
-                            if place.country == "USA" and place.admin1 in states)
+                votes = sum(_county_vote(place, c) for c in counties)
                 for r in others:
                     if r.precision == "province":
                         votes += 1.0 if (place.country == r.country
@@ -183,6 +217,20 @@ def _coherence(gaz: Gazetteer, text: str, spans: Sequence[tuple[int, int]], keys
     return out
 
 
+def _county_vote(place: Place, counties: list[Place]) -> float:
+    """How well ``place`` sits with a county name: near one of its namesakes, or in its state."""
+    if place.country != "USA" or place.lat is None or place.lon is None:
+        return 0.0
+    best = 0.0
+    for c in counties:
+        if c.lat is not None and c.lon is not None and c.name != c.admin1:  # the county's point
+            d = _near_km(place.lat, place.lon, c.lat, c.lon)
+            best = max(best, PROXIMITY_SCALE_KM / (PROXIMITY_SCALE_KM + d))
+        elif place.admin1 == c.admin1:
+            best = max(best, 1.0)
+    return best
+
+
 def gaz_place(ref: PlaceRef) -> Place:
     """The gazetteer entry a resolved reference came from (enough of it to rank again)."""
     return Place(ref.name, ref.precision, ref.country, ref.admin1, ref.lat, ref.lon,
@@ -192,25 +240,35 @@ def gaz_place(ref: PlaceRef) -> Place:
 def _county_by_context(gaz: Gazetteer, key: str, text: str,
                        others: list[PlaceRef]) -> PlaceRef | None:
     """A US county: the state the article's other places sit in (a named state weighs most),
-    placed among the article's towns in that state, else at the state's centre."""
+    else the namesake nearest the article's towns; placed at the county's own point where
+    known, else among the article's towns in that state, else at the state's centre."""
     codes = gaz.us_counties.get(key) or gaz.us_counties.get(key + " county") or []
-    states = [st for st in (gaz._states.get(c) for c in codes) if st is not None]
-    if not states:
+    cands = [p for p in (gaz.county_in(key, c) for c in codes) if p is not None]
+    if not cands:
         return None
     votes: Counter[str] = Counter()
     for r in others:
         if r.country == "USA" and r.admin1:
             votes[r.admin1] += COUNTY_STATE_VOTE if r.precision == "province" else 1
-    best = max(states, key=lambda st: votes[st.admin1])
-    if not votes[best.admin1] and len(states) > 1:
+    towns = [r for r in others if r.precision in ("city", "site")
+             and r.lat is not None and r.lon is not None]
+
+    def near(place: Place) -> float:
+        if place.lat is None or place.lon is None or not towns:
+            return 0.0
+        return max(PROXIMITY_SCALE_KM / (PROXIMITY_SCALE_KM + _near_km(
+            place.lat, place.lon, r.lat or 0.0, r.lon or 0.0)) for r in towns)
+
+    best = max(cands, key=lambda p: votes[p.admin1] + near(p))
+    if len(cands) > 1 and not votes[best.admin1] and near(best) < COUNTY_NEAR_MIN:
         return None
     ref = best.ref(text)
-    inside = [r for r in others if r.admin1 == best.admin1 and r.precision == "city"
-              and r.lat is not None and r.lon is not None]
-    if inside:
-        ref.lat = statistics.median(r.lat or 0.0 for r in inside)
-        ref.lon = statistics.median(r.lon or 0.0 for r in inside)
-        ref.name = text
+    if best.name == best.admin1:  # no point of its own: the state's entry
+        inside = [r for r in towns if r.admin1 == best.admin1 and r.precision == "city"]
+        if inside:
+            ref.lat = statistics.median(r.lat or 0.0 for r in inside)
+            ref.lon = statistics.median(r.lon or 0.0 for r in inside)
+            ref.name = text
     return ref
 
 
@@ -256,6 +314,35 @@ def _plain(gaz: Gazetteer, name: str) -> PlaceRef | None:
     return gaz.lookup(name) or gaz.demonym(name)
 
 
+# A small town abroad in an article whose places all lie in one country is more often a
+# local name the gazetteer lacks ('al-Arabi district' of Mosul is not Arabi, Ethiopia,
+# reached only by dropping the article 'al'):
+# better left to the vicinity fallback than sent across the world.
+STRAY_MIN_VOTES = 3
+STRAY_MIN_SHARE = 0.8
+STRAY_MAX_POP = 100_000
+
+
+# 'Florida', 'Oregon', 'Washington' in the news are the states, not the small towns of that
+# name: a town under this size does not outrank a curated province called so.
+TOWN_VS_PROVINCE_POP = 10_000
+
+
+def _no_small_namesakes(found: list[tuple[Place, bool]]) -> list[tuple[Place, bool]]:
+    if not any(p.kind == "province" and p.curated and pr for p, pr in found):
+        return found
+    return [(p, pr) for p, pr in found
+            if p.kind != "city" or p.curated or p.population >= TOWN_VS_PROVINCE_POP]
+
+
+def _stray(place: Place, primary: bool, countries: Counter[str]) -> bool:
+    total = sum(countries.values())
+    if place.kind != "city" or place.curated or (primary and place.population >= STRAY_MAX_POP) \
+            or total < STRAY_MIN_VOTES or countries[place.country or ""]:
+        return False
+    return countries.most_common(1)[0][1] / total >= STRAY_MIN_SHARE
+
+
 def _ranked(gaz: Gazetteer, name: str, countries: Counter[str],
             admin1: Counter[str]) -> PlaceRef | None:
     st = gaz.us_state(name)
@@ -283,8 +370,11 @@ def _ranked(gaz: Gazetteer, name: str, countries: Counter[str],
         key = normalise(name)
         if key in gaz.demonyms and not any(p.curated for p, _ in found):
             found = []
+        found = _no_small_namesakes(found)
         if found:
-            best = max(found, key=score)[0]
+            best, primary = max(found, key=score)
+            if _stray(best, primary, countries):
+                return None
             if best.kind == "province" and hint != "province":
                 # 'New York' in the news is the city: a metropolis outranks its namesake province.
                 big = [p for p, _primary in found if p.kind == "city"
