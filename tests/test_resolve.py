@@ -509,3 +509,11 @@ def test_normalise_fast_path_agrees_with_the_full_fold(name: str) -> None:
                      if not unicodedata.combining(c))
     folded = re.sub(r"['`.\u2018\u2019]", "", folded.lower())
     assert normalise(name) == re.sub(r"[^0-9a-z]+", " ", folded).strip()
+
+
+def test_a_span_that_lost_its_article_finds_the_name_indexed_with_it(gaz: Gazetteer) -> None:
+    # "tankers attacked in the Gulf": the span is "Gulf", not a province of Papua New Guinea.
+    gulf = gaz.lookup("Gulf", context_countries=["IRN", "USA"])
+    assert gulf is not None and gulf.name == "Persian Gulf"
+    hague = gaz.lookup("Hague")
+    assert hague is not None and hague.country == "NLD"

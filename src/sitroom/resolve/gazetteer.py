@@ -97,11 +97,17 @@ _ARTICLES = ("al", "el", "ar", "as", "ad", "an", "ash", "az", "at")
 
 
 def _variants(key: str) -> list[str]:
-    """Query keys for one normalised name: as is, without 'the', with/without the Arabic article."""
+    """Query keys for one normalised name: as is, with/without 'the', with/without the Arabic article.
+
+    With 'the': a span often loses its article ('in the Gulf' -> 'Gulf'), and
+    curated names such as 'the Gulf' are indexed with it.
+    """
     out = [key]
     k = _THE.sub("", key)
     if k != key:
         out.append(k)
+    else:
+        out.append(f"the {key}")
     if _ARTICLE.match(k):
         out.append(_ARTICLE.sub("", k))
     else:
