@@ -32,11 +32,12 @@ def demonym_country(word: str, gazetteer: Gazetteer) -> PlaceRef | None:
 def toponym_spans(doc: Any) -> list[tuple[int, int]]:
     """Character spans of place names in a spaCy Doc (GPE/LOC/FAC, and demonyms)."""
     out = []
+    text = doc.text   # built from the tokens on every access: once, not per entity
     for ent in doc.ents:
         if ent.label_ not in _PLACE_LABELS:
             continue
         s, e = ent.start_char, ent.end_char
-        if doc.text[s:s + 4].lower() == "the ":
+        if text[s:s + 4].lower() == "the ":
             s += 4
         out.append((s, e))
     return out
