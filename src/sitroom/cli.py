@@ -12,7 +12,7 @@ import io
 import os
 import sys
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict
 from enum import StrEnum
@@ -401,27 +401,38 @@ def show(
         who = st.speaker.name or st.speaker.text if st.speaker else "?"
         out.print(f"  {st.kind}: {who} — “{st.text}”")
     out.print("\n[bold]evidence[/]")
+    # One line per sentence, every trigger in it marked: a sentence that
+    # reports two facets of the event is one piece of evidence, not two.
+    by_sentence: dict[tuple[str, int], list[Mention]] = {}
     for mid in ev.mention_ids:
         m = mentions.get(mid)
-        if m is None or m.sentence is None:
-            continue
-        a = articles.get(m.article_id)
-        meta = f"{a.source or '?'}, {a.published or 'undated'}: {a.title}" if a else m.article_id
+        if m is not None and m.sentence is not None:
+            by_sentence.setdefault((m.article_id, m.sentence.start), []).append(m)
+    for (aid, _), group in sorted(by_sentence.items(), key=lambda kv: (
+            (articles[kv[0][0]].published or "") if kv[0][0] in articles else "", kv[0])):
+        a = articles.get(aid)
+        meta = f"{a.source or '?'}, {a.published or 'undated'}: {a.title}" if a else aid
         out.print(f"  [{meta}]", markup=False)
-        out.print(f"    {_highlight(m)}")
+        out.print(f"    {_highlight(group)}")
 
 
-def _highlight(m: Mention) -> str:
-    """The evidence sentence with its trigger in bold (rich markup, text escaped)."""
+def _highlight(group: Sequence[Mention]) -> str:
+    """An evidence sentence with the triggers of its mentions in bold (rich markup, text escaped)."""
     from rich.markup import escape
 
-    s, t = m.sentence, m.trigger
+    s = group[0].sentence
     if s is None:
         return ""
-    if t is None or not (s.start <= t.start <= t.end <= s.end):
-        return escape(s.text)
-    a, b = t.start - s.start, t.end - s.start
-    return escape(s.text[:a]) + "[bold reverse]" + escape(s.text[a:b]) + "[/]" + escape(s.text[b:])
+    spans = sorted({(t.start - s.start, t.end - s.start) for m in group
+                    if (t := m.trigger) is not None and s.start <= t.start <= t.end <= s.end})
+    out, pos = [], 0
+    for a, b in spans:
+        if a < pos:   # overlapping triggers: mark the first
+            continue
+        out += [escape(s.text[pos:a]), "[bold reverse]", escape(s.text[a:b]), "[/]"]
+        pos = b
+    out.append(escape(s.text[pos:]))
+    return "".join(out)
 
 
 def _article_meta(a: Any) -> dict[str, Any]:

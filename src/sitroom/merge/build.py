@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import math
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 
 from sitroom.merge.features import PLACE_RANK, date_interval
@@ -244,6 +244,22 @@ def _confidence(members: list[Mention], articles: Mapping[str, Article]) -> floa
     return round(1.0 - miss, 4)
 
 
+def _unique_statements(statements: Iterable[Statement]) -> list[Statement]:
+    """Each statement once: two events in one sentence ("fired missiles and
+    wounded troops, the Pentagon said") share its attribution."""
+    out: list[Statement] = []
+    seen: set[tuple[object, ...]] = set()
+    for st in statements:
+        ev = st.evidence
+        where = (ev.article_id, ev.start, ev.end) if ev is not None else (st.text,)
+        speaker = _actor_key(st.speaker) if st.speaker is not None else None
+        key = (st.kind, speaker, *where)
+        if key not in seen:
+            seen.add(key)
+            out.append(st)
+    return out
+
+
 def build_event(members: Sequence[Mention], articles: Mapping[str, Article],
                 eid: str | None = None) -> Event:
     """Consensus Event of a cluster of mentions (``eid`` overrides the id)."""
@@ -262,7 +278,7 @@ def build_event(members: Sequence[Mention], articles: Mapping[str, Article],
                 mention_id=m.id))
     for kind in quantities:
         quantities[kind].sort(key=lambda v: (v.published or "", v.article_id, v.mention_id))
-    statements: list[Statement] = [s for m in ms for s in m.statements]
+    statements = _unique_statements(s for m in ms for s in m.statements)
     rep = min(ms, key=lambda m: (-m.confidence, m.id))
     sources, targets = _merge_roles([m.sources for m in ms], [m.targets for m in ms])
     return Event(
