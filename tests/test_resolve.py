@@ -517,3 +517,10 @@ def test_a_span_that_lost_its_article_finds_the_name_indexed_with_it(gaz: Gazett
     assert gulf is not None and gulf.name == "Persian Gulf"
     hague = gaz.lookup("Hague")
     assert hague is not None and hague.country == "NLD"
+
+
+def test_town_and_village_designators_are_stripped(gaz: Gazetteer) -> None:
+    # Incident reports write "Tarmiyah town", "X village": the name is the place.
+    town = gaz.lookup("Tarmiyah town", context_countries=["IRQ"])
+    assert town is not None and town.country == "IRQ" and town.precision == "city"
+    assert gaz.lookup("Cape Town") is not None and gaz.lookup("Cape Town").country == "ZAF"  # type: ignore[union-attr]

@@ -44,7 +44,8 @@ _DESIGNATORS: tuple[tuple[str, str], ...] = (
     ("international airport", "site"), ("military airport", "site"), ("air base", "site"),
     ("airbase", "site"), ("airfield", "site"), ("air field", "site"), ("military base", "site"),
     ("base", "site"), ("airport", "site"), ("governorate", "province"), ("province", "province"),
-    ("region", "province"), ("district", "province"), ("state", "province"), ("city", "city"),
+    ("region", "province"), ("district", "province"), ("subdistrict", "province"),
+    ("state", "province"), ("city", "city"), ("town", "city"), ("village", "city"),
 )
 _DIRECTION = re.compile(
     r"^(?:(?:the )?(?:outskirts|suburbs|north|south|east|west|northeast|northwest|southeast|"
