@@ -694,3 +694,52 @@ def test_serve_with_two_worker_processes(data: dict[str, Any]) -> None:
     finally:
         proc.terminate()
         proc.wait(20)
+
+
+def test_stories_are_read_from_the_store_and_citable(tmp_path: Path) -> None:
+    """create_app stores the stories of a store that has none; the API then
+    reads them, and every stored story (a one-event one too) can be opened
+    and used as a filter by its id."""
+    from sitroom.story import build_stories as group
+
+    path = tmp_path / "s.db"
+    build_store(path)
+    with open_store(path) as store:
+        assert not store.stories_current
+    c = TestClient(create_app(path))
+    with open_store(path) as store:
+        assert store.stories_current
+        expected = group(store.events(), store.mentions(), store.articles())
+        rows = store.story_rows()
+    assert [r["id"] for r in rows] == [s.id for s in expected]
+    listed = c.get("/api/stories").json()["items"]
+    assert [s["id"] for s in listed] == ["all", *(s.id for s in expected if len(s.event_ids) > 1)]
+    single = next(s for s in expected if len(s.event_ids) == 1)
+    assert c.get(f"/api/stories/{single.id}/timeline").json()["story"]["n_events"] == 1
+    body = c.get(f"/api/events?story={single.id}").json()
+    assert [e["id"] for e in body["items"]] == single.event_ids
+    assert c.get("/api/events?story=all").json()["count"] == 6
+
+
+def test_stories_follow_events_written_while_serving(tmp_path: Path) -> None:
+    """Events rewritten behind the server's back (no merge hook): the API groups
+    them itself rather than serve stale stories, and writes nothing."""
+    from sitroom.story import build_stories as group
+
+    path = tmp_path / "s.db"
+    events = build_store(path)["events"]
+    c = TestClient(create_app(path))
+    before = c.get("/api/stories").json()["items"]
+    strike = next(e for e in events if e.id == "ev_strike")
+    talks = next(e for e in events if e.id == "ev_talks")
+    talks.article_ids = [*talks.article_ids, strike.article_ids[0]]   # now one story
+    with open_store(path) as store:
+        store.write_events([talks], replace_ids=["ev_talks"])
+        expected = group(store.events(), store.mentions(), store.articles())
+    after = c.get("/api/stories").json()["items"]
+    assert after != before
+    assert [s["id"] for s in after[1:]] == [s.id for s in expected if len(s.event_ids) > 1]
+    joined = next(s for s in expected if "ev_talks" in s.event_ids)
+    assert c.get(f"/api/events?story={joined.id}").json()["count"] == len(joined.event_ids) >= 2
+    with open_store(path) as store:
+        assert not store.stories_current

@@ -256,3 +256,26 @@ def test_ingest_with_user_actor_dictionary(tmp_path: Path) -> None:
     assert ("Saraya Awliya al-Dam", "IRQ", "REB") in sources(tmp_path / "mine.db")
     code, _, err = run("ingest", article, "--db", tmp_path / "x.db", "--actors", tmp_path / "none.tsv")
     assert code == 2 and "none.tsv" in err and "Traceback" not in err
+
+
+def test_story_commands_store_the_stories_of_a_store_without_them(demo_db: Path,
+                                                                   tmp_path: Path) -> None:
+    """A store whose stories are missing (an older one) gets them grouped and
+    stored by the first story command; the listing equals the demo's."""
+    from sitroom.store import open_store
+
+    _, listed, _ = run("stories", "--db", demo_db, "--json", "--limit", "5")
+    copy = tmp_path / "old.db"
+    with open_store(demo_db) as store:
+        store.backup(copy)
+    with open_store(copy) as store:
+        store.write_stories([], [], [])
+        store.db.execute("DELETE FROM meta WHERE key='stories_of'")
+        assert not store.stories_current
+    top = json.loads(listed)[0]
+    code, out, _ = run("timeline", "--story", top["id"][:8], "--db", copy, "--json")
+    assert code == 0 and [e["event_id"] for e in json.loads(out)]
+    with open_store(copy) as store:
+        assert store.stories_current and store.story_event_ids(top["id"]) == top["event_ids"]
+    code, out, _ = run("stories", "--db", copy, "--json", "--limit", "5")
+    assert code == 0 and json.loads(out) == json.loads(listed)

@@ -169,3 +169,32 @@ def test_signatures_are_filled_once_for_a_migrated_store(tmp_path: Path) -> None
         # Signatures of another scheme are not comparable: all are redone.
         assert store.ensure_signatures("s2", sign) == 5 and len(calls) == 9
         assert len(list(store.signatures())) == 5 and store.integrity_ok()
+
+
+def test_a_store_with_events_but_no_stories_migrates_and_gets_them(tmp_path: Path) -> None:
+    """Schema 2 -> 3 adds the story tables; the events of an older store are
+    grouped on first use and the stories stay current until the events change."""
+    from sitroom.story import build_stories
+    from sitroom.story.stories import load_stories
+
+    path = tmp_path / "old.db"
+    arts = _v1_store(path, ["Rockets hit the base on Friday.", "Talks resumed in Geneva."])
+    with open_store(path) as store:
+        ms = [_mention(a) for a in arts]
+        store.add_batch([(a, [m]) for a, m in zip(arts, ms, strict=True)])
+        store.write_events([_event("e1", ms[0]), _event("e2", ms[1])])
+    con = sqlite3.connect(path)   # back to schema 2: no story tables
+    for table in ("stories", "story_events", "story_keys"):
+        con.execute(f"DROP TABLE {table}")
+    con.execute("PRAGMA user_version = 2")
+    con.commit()
+    con.close()
+    with open_store(path) as store:
+        assert store.schema_version == len(MIGRATIONS) >= 3
+        assert not store.stories_current and store.story_rows() == []
+        expected = build_stories(store.events(), store.mentions(), store.articles())
+        assert load_stories(store) == expected and store.stories_current
+        assert sorted(store.story_event_ids(s.id)[0] for s in expected) == ["e1", "e2"]
+        assert store.story_ids_of_events(["e1"]) == {s.id for s in expected if "e1" in s.event_ids}
+        store.write_events([_event("e1", ms[0])], replace_ids=["e1"])
+        assert not store.stories_current   # the events moved on: stories must follow

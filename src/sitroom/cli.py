@@ -446,22 +446,27 @@ StoryOpt = Annotated[
 ]
 
 
-def _load_all(store: Store) -> tuple[list[Event], dict[str, Mention], dict[str, Any]]:
-    return store.events(), store.mentions(), store.articles()
+def _find_story(store: Store, story_id: str) -> Any:
+    """The story with this id or unique id prefix (read from the stored stories,
+    built and stored first if the store has none current), or a clear error."""
+    from sitroom.story.stories import load_stories
 
-
-def _find_story(story_id: str, events: list[Event], mentions: dict[str, Mention],
-                articles: dict[str, Any]) -> Any:
-    """The story with this id or unique id prefix, or a clear error."""
-    from sitroom.story import build_stories
-
-    found = [s for s in build_stories(events, mentions, articles) if s.id.startswith(story_id)]
+    found = load_stories(store, prefix=story_id, limit=6)
     exact = [s for s in found if s.id == story_id]
     if len(exact) == 1 or len(found) == 1:
         return (exact or found)[0]
     if not found:
         raise fail(f"no story {story_id!r} (list them with `sitroom stories`)")
     raise fail(f"story id {story_id!r} is ambiguous: {', '.join(s.id for s in found[:5])}")
+
+
+def _story_context(store: Store, story_id: str,
+                   ) -> tuple[Any, list[Event], dict[str, Mention], dict[str, Any]]:
+    """A story with only its own events, their mentions and articles loaded."""
+    chosen = _find_story(store, story_id)
+    events = store.events_by_ids(chosen.event_ids)
+    mentions, articles = _context(store, events)
+    return chosen, events, mentions, articles
 
 
 @app.command()
@@ -471,12 +476,11 @@ def stories(
     json_: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Ongoing stories: events grouped by shared actors, places, time and articles."""
-    from sitroom.story import build_stories
+    from sitroom.story.stories import load_stories
 
     store = _open(db)
     with store:
-        events, mentions, articles = _load_all(store)
-    found = build_stories(events, mentions, articles)[:limit]
+        found = load_stories(store, limit=limit)
     if json_:
         out.print_json(data=[asdict(s) for s in found]) if found else out.print("[]")
         return
@@ -505,14 +509,14 @@ def timeline(
 
     _check_span(since, until)
     store = _open(db)
+    chosen = None
     with store:
         if story:
-            events, mentions, articles = _load_all(store)
+            chosen, events, mentions, articles = _story_context(store, story)
         else:
             events = store.events(EventQuery(since=since, until=until, country=country,
                                              include_background=background))
             mentions, articles = _context(store, events)
-    chosen = _find_story(story, events, mentions, articles) if story else None
     if chosen is not None:
         entries = story_timeline(chosen, events, mentions, articles)
         if not background:
@@ -540,8 +544,7 @@ def summarize(
 
     store = _open(db)
     with store:
-        events, mentions, articles = _load_all(store)
-    chosen = _find_story(story, events, mentions, articles)
+        chosen, events, mentions, articles = _story_context(store, story)
     summary = summarize_story(chosen, events, mentions, articles, max_sentences=sentences)
     if json_:
         out.print_json(data=asdict(summary))

@@ -17,9 +17,10 @@ from sitroom.extract import extract_mentions, load_actor_dictionary
 from sitroom.ingest import NearDuplicateIndex, iter_articles
 from sitroom.merge import INCREMENTAL_WINDOW, date_interval, merge_incremental, merge_mentions
 from sitroom.nlp import load_nlp
-from sitroom.records import Article, Event, IngestFailure, Mention
+from sitroom.records import Article, Event, IngestFailure, Mention, to_dict
 from sitroom.resolve import resolve_mentions
 from sitroom.store import Store, open_store
+from sitroom.story.stories import rebuild_stories, update_stories
 
 ProgressFn = Callable[["IngestReport"], None]
 
@@ -279,6 +280,8 @@ def remerge(store: Store, known: Mapping[str, Mention] | None = None) -> int:
     with _gc_paused():
         events = merge_mentions(list(mentions.values()), articles)
     store.write_events(events, merged_through=str(mark))
+    # the stories of these events, while mentions and articles are in memory
+    rebuild_stories(store, events, mentions, articles)
     return len(events)
 
 
@@ -348,7 +351,17 @@ def _merge_new(store: Store, new: dict[str, Mention], mark: int) -> int:
     with _gc_paused():
         result = merge_incremental(existing, list(new.values()), {**old, **new}, articles,
                                    rebuild=forced)
+    stories_were_current = store.stories_current
     store.write_events(result, replace_ids=list(candidates), merged_through=str(latest))
+    # Stories: regroup only around the events that really changed (a rewrite
+    # equal to the stored event changes nothing), plus those whose articles
+    # were relinked (a story counts outlets without copies).
+    before = {e.id: e for e in existing}
+    changed = {e.id for e in result
+               if e.id in forced or (old_ev := before.get(e.id)) is None
+               or (old_ev is not e and to_dict(old_ev) != to_dict(e))}
+    removed = set(candidates) - {e.id for e in result}
+    update_stories(store, changed, removed, stories_were_current)
     return len(result)
 
 

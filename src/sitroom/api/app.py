@@ -9,6 +9,7 @@ article text is ever placed into HTML on the server.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import io
 import json
@@ -31,10 +32,12 @@ from sitroom.export import write_acled_csv, write_geojson, write_plover_jsonl
 from sitroom.records import EVENT_TYPES, QUAD_CLASS, Article, Event, Mention, from_dict, to_dict
 from sitroom.store import Store, open_store
 from sitroom.story import build_report, describe_event, disagreements, event_summary, timeline
+from sitroom.story.stories import Story as StageStory
+from sitroom.story.stories import compute_stories, load_stories
 
 from . import queries as Q
 from .errors import ApiError, error_response, install_error_handlers
-from .stories import Story, build_stories
+from .stories import ALL_ID, Story, all_story, find_story, list_stories
 
 WEB_DIR = Path(__file__).resolve().parents[1] / "web"
 STATIC_DIR = WEB_DIR / "static"
@@ -210,7 +213,7 @@ def get_filter(
     """The shared filter parameters of list, stats, map and export endpoints."""
     f = Q.parse_filter(since, until, country, actor, type, mode, place, bbox, text,
                        min_sources, background)
-    if story not in (None, ""):
+    if story not in (None, "", ALL_ID):
         ids = request.app.state.story_event_ids(db, story)
         if ids is None:
             raise ApiError(400, "story: no such story (see /api/stories)", "invalid_parameter",
@@ -232,7 +235,11 @@ def create_app(db_path: str | Path, allow_ingest: bool = False,
     ``max_upload_bytes`` get 413).
     """
     path = Path(db_path).resolve()
-    open_store(path).close()   # create + migrate up front: request connections are read-only
+    # Create + migrate up front (request connections are read-only), and store
+    # the stories if this store has none current (an older store, events
+    # written without a merge): listing and filtering by story then read them.
+    with open_store(path) as store, contextlib.suppress(sqlite3.Error):
+        load_stories(store, limit=1)
     app = FastAPI(
         title="sitroom API",
         version="0.1.0",
@@ -252,7 +259,7 @@ def create_app(db_path: str | Path, allow_ingest: bool = False,
             response.headers.setdefault(k, v)
         return response
 
-    stories_cache: dict[str, Any] = {"key": None, "stories": []}
+    stories_cache: dict[str, Any] = {"key": None}
     stories_lock = threading.Lock()
     ingest_lock = threading.Lock()
 
@@ -387,24 +394,45 @@ def create_app(db_path: str | Path, allow_ingest: bool = False,
         """Located events for the map, aggregated to at most ``max_points`` grid cells."""
         return Q.map_points(db, f, max_points)
 
-    def _stories(db: sqlite3.Connection) -> list[Story]:
-        key = (db.execute("SELECT COUNT(*), MAX(id) FROM events").fetchone()[:],
-               os.stat(path).st_mtime_ns)
+    def _version(db: sqlite3.Connection) -> tuple[Any, ...]:
+        """Changes whenever the events or the stored stories do."""
+        meta = dict(db.execute("SELECT key, value FROM meta WHERE key IN "
+                               "('events_version', 'stories_of')").fetchall())
+        return (meta.get("events_version"), meta.get("stories_of"),
+                db.execute("SELECT COUNT(*), MAX(id) FROM events").fetchone()[:],
+                os.stat(path).st_mtime_ns)
+
+    def _cached(db: sqlite3.Connection) -> tuple[Story, list[StageStory] | None]:
+        """The 'all' story, and the stories computed in memory when the stored
+        ones are not current (None: read the store's), both cached per version."""
+        key = _version(db)
         with stories_lock:
             if stories_cache["key"] != key:
-                stories_cache["stories"] = build_stories(_reader(db, path))
+                store = _reader(db, path)
+                stories_cache["all"] = all_story(store)
+                stories_cache["computed"] = (None if store.stories_current
+                                             else compute_stories(store))
                 stories_cache["key"] = key
-            return list(stories_cache["stories"])
+            return stories_cache["all"], stories_cache["computed"]
+
+    def _story(db: sqlite3.Connection, story_id: str) -> tuple[Story, list[str] | None] | None:
+        """A story and its event ids (None for 'all': every event), or None."""
+        every, computed = _cached(db)
+        if story_id == ALL_ID:
+            return every, None
+        return find_story(_reader(db, path), story_id, computed)
 
     def _story_event_ids(db: sqlite3.Connection, story_id: str) -> list[str] | None:
-        return next((s.event_ids for s in _stories(db) if s.id == story_id), None)
+        found = _story(db, story_id)
+        return None if found is None else found[1]
 
     app.state.story_event_ids = _story_event_ids
 
     @app.get("/api/stories", tags=["stories"])
-    def list_stories(db: DB) -> dict[str, Any]:
+    def list_stories_(db: DB) -> dict[str, Any]:
         """'all', then ongoing stories (events linked by articles, actors, places and time)."""
-        return {"items": [s.brief() for s in _stories(db)]}
+        every, computed = _cached(db)
+        return {"items": [s.brief() for s in list_stories(_reader(db, path), every, computed)]}
 
     @app.get("/api/stories/{story_id}/timeline", tags=["stories"])
     def story_timeline(
@@ -412,13 +440,16 @@ def create_app(db_path: str | Path, allow_ingest: bool = False,
         background: Annotated[bool, Query(description="include historical background")] = True,
     ) -> dict[str, Any]:
         """A story's timeline, summary (key developments), actors, places and disagreements."""
-        story = next((s for s in _stories(db) if s.id == story_id), None)
-        if story is None:
+        found = _story(db, story_id)
+        if found is None:
             raise ApiError(404, "no such story", detail={"id": story_id[:128]})
-        ids = story.event_ids
+        story, ids = found
         rows: list[sqlite3.Row] = []
-        for i in range(0, len(ids), 500):
-            chunk = ids[i:i + 500]
+        if ids is None:   # 'all': the best-attested events of the store
+            rows = db.execute("SELECT data FROM events ORDER BY n_sources DESC, id "
+                              f"LIMIT {STORY_EVENT_CAP + 1}").fetchall()
+        for i in range(0, len(ids or ()), 500):
+            chunk = (ids or [])[i:i + 500]
             rows += db.execute(
                 f"SELECT data FROM events WHERE id IN ({','.join('?' * len(chunk))})", chunk).fetchall()
         events = [from_dict(Event, json.loads(r[0])) for r in rows]

@@ -1,18 +1,23 @@
-"""Stories for the API: the story stage's grouping, shaped for listing.
+"""Stories for the API: the story stage's stories, shaped for listing.
 
-One story "all" covers the whole store; the others come from
-:func:`sitroom.story.build_stories` (events linked by shared articles, or by
-two shared signals — actor pair, country, place — within a time window), so
-the web UI, ``sitroom stories`` and ``sitroom summarize`` show the same
-stories with the same ids.
+One story "all" covers the whole store; the others are the stored stories
+(:mod:`sitroom.story.stories`: events linked by shared articles, or by two
+shared signals — actor pair, country, place — within a time window), kept up
+to date by every merge, so the web UI, ``sitroom stories`` and ``sitroom
+summarize`` show the same stories with the same ids. A store whose stored
+stories are not current (an older store opened read-only) gets them computed
+in memory instead: the caller passes that list as ``computed``.
 """
 
 from __future__ import annotations
 
-from collections import Counter
+import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from sitroom.store import Store
+from sitroom.story.stories import Story as StageStory
+from sitroom.story.stories import story_from_row
 
 MAX_STORIES = 100
 ALL_ID = "all"
@@ -20,11 +25,11 @@ ALL_ID = "all"
 
 @dataclass
 class Story:
-    """A story's events (ids) and enough metadata for a listing."""
+    """A story's size and enough metadata for a listing."""
 
     id: str
     title: str
-    event_ids: list[str] = field(default_factory=list)
+    n_events: int = 0
     start: str | None = None
     end: str | None = None
     actors: list[tuple[str, int]] = field(default_factory=list)
@@ -32,38 +37,59 @@ class Story:
 
     def brief(self) -> dict[str, object]:
         return {
-            "id": self.id, "title": self.title, "n_events": len(self.event_ids),
+            "id": self.id, "title": self.title, "n_events": self.n_events,
             "start": self.start, "end": self.end, "n_sources": self.n_sources,
             "actors": [{"name": n, "count": c} for n, c in self.actors],
         }
 
 
-def build_stories(store: Store) -> list[Story]:
-    """'all' first, then the story stage's stories (most sources first), at most MAX_STORIES."""
-    from sitroom.story import build_stories as group
+def _from_stage(st: StageStory) -> Story:
+    return Story(id=st.id, title=st.title, n_events=len(st.event_ids), start=st.start,
+                 end=st.end, actors=list(zip(st.actors, st.actor_counts, strict=False))[:5],
+                 n_sources=st.n_sources)
 
-    events = store.events()
-    by_id = {e.id: e for e in events}
-    mentions = store.mentions()
-    articles = store.articles()
 
-    def actor_counts(ids: list[str]) -> list[tuple[str, int]]:
-        counts: Counter[str] = Counter()
-        for eid in ids:
-            ev = by_id.get(eid)
-            if ev is not None:
-                counts.update({a.name or a.text for a in [*ev.sources, *ev.targets]} - {""})
-        return counts.most_common(5)
+def _from_row(row: sqlite3.Row) -> Story:
+    st = _from_stage(story_from_row(row, []))
+    st.n_events = int(row["n_events"])
+    return st
 
-    dated = sorted(e.time.value for e in events if e.time and e.time.value)
-    all_ids = [e.id for e in events]
-    out = [Story(id=ALL_ID, title="Everything in the store", event_ids=all_ids,
-                 start=dated[0] if dated else None, end=dated[-1] if dated else None,
-                 actors=actor_counts(all_ids),
-                 n_sources=len({a.source for a in articles.values()}))]
-    for st in group(events, mentions, articles)[:MAX_STORIES]:
-        if len(st.event_ids) < 2:
-            continue
-        out.append(Story(id=st.id, title=st.title, event_ids=list(st.event_ids), start=st.start,
-                         end=st.end, actors=actor_counts(st.event_ids), n_sources=st.n_sources))
-    return out
+
+def all_story(store: Store) -> Story:
+    """'all': every event, its date span, the five actors in most events, every outlet."""
+    db = store.db
+    n, first, last = db.execute(
+        "SELECT COUNT(*), MIN(date), MAX(date) FROM events").fetchone()
+    name = ("COALESCE(NULLIF(json_extract(a.value, '$.name'), ''), "
+            "json_extract(a.value, '$.text'), '')")
+    actors = [(r[0], int(r[1])) for r in db.execute(
+        f"SELECT name, COUNT(*) AS n FROM ("
+        f"SELECT e.id, {name} AS name FROM events e, json_each(e.data, '$.sources') a UNION "
+        f"SELECT e.id, {name} AS name FROM events e, json_each(e.data, '$.targets') a) "
+        "WHERE name != '' GROUP BY name ORDER BY n DESC, name LIMIT 5")]
+    outlets = int(db.execute("SELECT COUNT(DISTINCT source) FROM articles").fetchone()[0])
+    return Story(id=ALL_ID, title="Everything in the store", n_events=int(n), start=first,
+                 end=last, actors=actors, n_sources=outlets)
+
+
+def list_stories(store: Store, every: Story, computed: Sequence[StageStory] | None) -> list[Story]:
+    """``every`` ('all') first, then the stories of two or more events, biggest
+    first, at most MAX_STORIES."""
+    if computed is None:
+        rows = store.story_rows(limit=MAX_STORIES, min_events=2, with_articles=False)
+        return [every, *(_from_row(r) for r in rows)]
+    return [every, *(_from_stage(s) for s in computed if len(s.event_ids) >= 2)][:MAX_STORIES + 1]
+
+
+def find_story(store: Store, story_id: str,
+               computed: Sequence[StageStory] | None) -> tuple[Story, list[str]] | None:
+    """A story other than 'all' and its event ids (timeline order), or None."""
+    if computed is not None:
+        st = next((s for s in computed if s.id == story_id), None)
+        return None if st is None else (_from_stage(st), list(st.event_ids))
+    if not story_id or len(story_id) > 64:
+        return None
+    rows = store.story_rows(ids=[story_id], with_articles=False)
+    if not rows:
+        return None
+    return _from_row(rows[0]), store.story_event_ids(story_id)

@@ -96,6 +96,43 @@ MIGRATIONS: tuple[str, ...] = (
         sig BLOB NOT NULL
     );
     """,
+    # 3: stored stories (issue #5), kept up to date by every merge, so that
+    # listing and filtering by story need not regroup every event. ``stories``
+    # holds one row per story (``sort_start`` is ``date_start`` or '9999', so
+    # the ranking index serves ORDER BY ... LIMIT); ``story_events`` its
+    # members in timeline order; ``story_keys`` each event's grouping keys
+    # (signals and articles, with its day) so that an incremental update
+    # finds the events a changed one may link to by index. Meta
+    # ``stories_of`` names the ``events_version`` the stories were built from.
+    """
+    CREATE TABLE stories (
+        id TEXT PRIMARY KEY,
+        title TEXT NOT NULL,
+        date_start TEXT,
+        date_end TEXT,
+        sort_start TEXT NOT NULL,
+        n_events INTEGER NOT NULL,
+        n_articles INTEGER NOT NULL,
+        n_sources INTEGER NOT NULL,
+        countries TEXT NOT NULL DEFAULT '',
+        data TEXT NOT NULL,
+        article_ids TEXT NOT NULL DEFAULT '[]'
+    );
+    CREATE INDEX stories_rank ON stories(n_sources DESC, n_events DESC, sort_start, id);
+    CREATE TABLE story_events (
+        event_id TEXT PRIMARY KEY,
+        story_id TEXT NOT NULL,
+        pos INTEGER NOT NULL
+    );
+    CREATE INDEX story_events_story ON story_events(story_id, pos);
+    CREATE TABLE story_keys (
+        key TEXT NOT NULL,
+        event_id TEXT NOT NULL,
+        day INTEGER
+    );
+    CREATE INDEX story_keys_key ON story_keys(key, day);
+    CREATE INDEX story_keys_event ON story_keys(event_id);
+    """,
 )
 
 
@@ -527,6 +564,8 @@ class Store:
             if merged_through is not None:
                 self._set_meta("merged_through", merged_through)
             self._set_meta("events_stale", "0")
+            # stored stories name the version they were built from (see stories_current)
+            self._set_meta("events_version", str(int(self.get_meta("events_version") or 0) + 1))
 
     @staticmethod
     def _event_columns(ev: Event, sentences: dict[str, str]) -> tuple[Any, ...]:
@@ -633,6 +672,142 @@ class Store:
             mids.update(r[0] for r in self.db.execute(
                 f"SELECT id FROM mentions WHERE article_id IN ({marks})", chunk))
         return self.events_with_mentions(mids)
+
+    # -- stored stories (issue #5) ----------------------------------------------
+    # Rows only: the Story record and the grouping live in sitroom.story.stories.
+    @property
+    def stories_current(self) -> bool:
+        """Whether the stored stories were built from the events stored now."""
+        done = self.get_meta("stories_of")
+        return done is not None and done == (self.get_meta("events_version") or "0")
+
+    def events_by_ids(self, ids: Iterable[str]) -> list[Event]:
+        """Stored events with these ids (missing ones left out), by id."""
+        rows = self._rows("SELECT data, id FROM events", ids, order="id")
+        return sorted((from_dict(Event, json.loads(r["data"])) for r in rows), key=lambda e: e.id)
+
+    def article_heads(self, ids: Iterable[str] | None = None) -> dict[str, Article]:
+        """Articles without their text (empty): what grouping and citing need."""
+        rows = self._rows(
+            "SELECT id, title, source, url, published, date_precision, origin, fmt, "
+            "duplicate_of, '' AS text FROM articles", ids, order="published, id")
+        return {r["id"]: _article(r) for r in rows}
+
+    def mention_articles(self, mention_ids: Iterable[str] | None = None) -> dict[str, str]:
+        """Article id of each mention (of every mention when ``mention_ids`` is None)."""
+        rows = self._rows("SELECT id, article_id FROM mentions", mention_ids, order="id")
+        return {r[0]: r[1] for r in rows}
+
+    def story_rows(self, *, limit: int | None = None, min_events: int = 1,
+                   ids: Iterable[str] | None = None, prefix: str | None = None,
+                   with_articles: bool = True) -> list[sqlite3.Row]:
+        """Stored story rows, biggest first (outlets, events, earliest start, id)."""
+        where = ["n_events >= ?"]
+        args: list[Any] = [min_events]
+        if prefix is not None:
+            where.append("substr(id, 1, ?) = ?")
+            args += [len(prefix), prefix]
+        if ids is not None:
+            wanted = sorted(set(ids))
+            where.append(f"id IN ({','.join('?' * len(wanted))})" if wanted else "0")
+            args += wanted
+        cols = "*" if with_articles else (
+            "id, title, date_start, date_end, n_events, n_articles, n_sources, countries, data")
+        sql = (f"SELECT {cols} FROM stories WHERE " + " AND ".join(where)
+               + " ORDER BY n_sources DESC, n_events DESC, sort_start, id")
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
+        return self.db.execute(sql, args).fetchall()
+
+    def story_event_ids(self, story_id: str) -> list[str]:
+        """A stored story's events in timeline order ([] for no such story)."""
+        return [r[0] for r in self.db.execute(
+            "SELECT event_id FROM story_events WHERE story_id=? ORDER BY pos", (story_id,))]
+
+    def story_ids_of_events(self, event_ids: Iterable[str]) -> set[str]:
+        """Stories the given events belong to."""
+        out: set[str] = set()
+        for chunk in _chunks(sorted(set(event_ids)), 500):
+            marks = ",".join("?" * len(chunk))
+            out.update(r[0] for r in self.db.execute(
+                f"SELECT story_id FROM story_events WHERE event_id IN ({marks})", chunk))
+        return out
+
+    def story_members(self, story_ids: Iterable[str]) -> set[str]:
+        """Every event of the given stories."""
+        out: set[str] = set()
+        for chunk in _chunks(sorted(set(story_ids)), 500):
+            marks = ",".join("?" * len(chunk))
+            out.update(r[0] for r in self.db.execute(
+                f"SELECT event_id FROM story_events WHERE story_id IN ({marks})", chunk))
+        return out
+
+    def story_keys_of(self, event_ids: Iterable[str]) -> dict[str, tuple[int | None, set[str]]]:
+        """Stored grouping keys of these events, with each one's day ordinal."""
+        out: dict[str, tuple[int | None, set[str]]] = {}
+        for chunk in _chunks(sorted(set(event_ids)), 500):
+            marks = ",".join("?" * len(chunk))
+            for r in self.db.execute(
+                    f"SELECT event_id, key, day FROM story_keys WHERE event_id IN ({marks})", chunk):
+                out.setdefault(r[0], (r[2], set()))[1].add(r[1])
+        return out
+
+    def story_key_counts(self, keys: Iterable[str]) -> dict[str, int]:
+        """How many stored events carry each key (keys absent count 0)."""
+        out: dict[str, int] = {}
+        for chunk in _chunks(sorted(set(keys)), 500):
+            marks = ",".join("?" * len(chunk))
+            out.update((r[0], int(r[1])) for r in self.db.execute(
+                f"SELECT key, COUNT(*) FROM story_keys WHERE key IN ({marks}) GROUP BY key",
+                chunk))
+        return out
+
+    def story_key_events(self, key: str, day_from: int | None = None,
+                         day_to: int | None = None) -> list[str]:
+        """Events carrying ``key`` (dated within [day_from, day_to] ordinals when given)."""
+        if day_from is None or day_to is None:
+            rows = self.db.execute("SELECT event_id FROM story_keys WHERE key=?", (key,))
+        else:
+            rows = self.db.execute("SELECT event_id FROM story_keys WHERE key=? "
+                                   "AND day BETWEEN ? AND ?", (key, day_from, day_to))
+        return [r[0] for r in rows]
+
+    def write_stories(self, stories: Sequence[Mapping[str, Any]],
+                      members: Sequence[tuple[str, str, int]],
+                      keys: Sequence[tuple[str, str, int | None]], *,
+                      drop_stories: Iterable[str] | None = None,
+                      drop_events: Iterable[str] | None = None,
+                      drop_keys: Iterable[str] | None = None,
+                      version: str | None = None) -> None:
+        """Replace stored stories in one transaction; all ``drop_*`` None = replace all.
+
+        ``stories`` are rows (the columns of table ``stories``), ``members``
+        (event id, story id, position) and ``keys`` (key, event id, day
+        ordinal). ``drop_stories`` are story ids, ``drop_events`` event ids
+        whose memberships go, ``drop_keys`` event ids whose keys go; then the
+        stories are marked as built from ``version`` (the events version
+        now, by default).
+        """
+        full = drop_stories is None and drop_events is None and drop_keys is None
+        with self.transaction() as db:
+            if full:
+                for table in ("stories", "story_events", "story_keys"):
+                    db.execute(f"DELETE FROM {table}")
+            for ids, sql in ((drop_stories, "DELETE FROM stories WHERE id"),
+                             (drop_events, "DELETE FROM story_events WHERE event_id"),
+                             (drop_keys, "DELETE FROM story_keys WHERE event_id")):
+                for chunk in _chunks(sorted(set(ids or ())), 500):
+                    db.execute(f"{sql} IN ({','.join('?' * len(chunk))})", chunk)
+            cols = ("id", "title", "date_start", "date_end", "sort_start", "n_events",
+                    "n_articles", "n_sources", "countries", "data", "article_ids")
+            db.executemany(
+                f"INSERT OR REPLACE INTO stories({', '.join(cols)}) "
+                f"VALUES ({','.join('?' * len(cols))})",
+                [tuple(row[c] for c in cols) for row in stories])
+            db.executemany("INSERT OR REPLACE INTO story_events(event_id, story_id, pos) "
+                           "VALUES (?,?,?)", members)
+            db.executemany("INSERT INTO story_keys(key, event_id, day) VALUES (?,?,?)", keys)
+            self._set_meta("stories_of", version or self.get_meta("events_version") or "0")
 
 
 def open_store(path: str | Path = "sitroom.db") -> Store:
