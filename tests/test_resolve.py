@@ -524,3 +524,97 @@ def test_town_and_village_designators_are_stripped(gaz: Gazetteer) -> None:
     town = gaz.lookup("Tarmiyah town", context_countries=["IRQ"])
     assert town is not None and town.country == "IRQ" and town.precision == "city"
     assert gaz.lookup("Cape Town") is not None and gaz.lookup("Cape Town").country == "ZAF"  # type: ignore[union-attr]
+
+
+# --- event times come from the TIMEX3 normaliser ``sitroom eval time`` measures --------------
+
+def _resolved(text: str, trigger: str, when: str | None = None, published: str = ANCHOR) -> TimeRef:
+    """Resolve one mention of ``text`` (its trigger word, its own time phrase) with a parse."""
+    from sitroom.nlp import load_nlp
+
+    article = Article.make(text, published=published)
+    t = text.index(trigger)
+    s = max(text.rfind(". ", 0, t) + 2, 0)
+    e = text.find(". ", t)
+    e = len(text) if e < 0 else e + 1
+    sent = Evidence(article.id, s, e, s, e, text[s:e])
+    own = None
+    if when is not None:
+        w = text.index(when)
+        own = TimeRef(text=when, evidence=Evidence(article.id, s, e, w, w + len(when), when))
+    m = Mention(id="t", article_id=article.id, event_type="ASSAULT", sentence=sent,
+                trigger=Evidence(article.id, s, e, t, t + len(trigger), trigger), time=own)
+    resolve_mentions([m], load_nlp()(text), article)
+    assert m.time is not None
+    return m.time
+
+
+def test_holiday_names_a_day() -> None:
+    ref = _resolved("Police said gunmen attacked the church on Christmas Eve.", "attacked",
+                    "on Christmas Eve")
+    assert (ref.value, ref.end, ref.precision) == ("2019-12-24", "2019-12-24", "day")
+    assert ref.text == "on Christmas Eve" and ref.evidence is not None
+
+
+def test_that_year_is_the_year_named_before() -> None:
+    ref = _resolved("The plant opened in March 2011. Its workers went on strike that year over wages.",
+                    "strike")
+    assert (ref.value, ref.end, ref.precision) == ("2011-01-01", "2011-12-31", "year")
+    assert ref.evidence is not None and ref.evidence.text == "that year"
+
+
+def test_the_following_day_counts_from_the_date_before() -> None:
+    ref = _resolved("Rebels seized the town on March 3, 2019. Troops recaptured it the following day.",
+                    "recaptured")
+    assert (ref.value, ref.precision) == ("2019-03-04", "day")
+
+
+def test_weekend_by_tense() -> None:
+    # ANCHOR is a Wednesday: the weekend just past, or the coming one in a future clause.
+    past = _resolved("Gunmen attacked a checkpoint over the weekend, officials said.", "attacked",
+                     "over the weekend")
+    assert (past.value, past.end, past.precision) == ("2020-01-04", "2020-01-05", "week")
+    coming = _resolved("Protesters will march through the capital over the weekend.", "march",
+                       "over the weekend")
+    assert (coming.value, coming.end, coming.precision) == ("2020-01-11", "2020-01-12", "week")
+
+
+def test_month_of_next_year_stays_a_month() -> None:
+    ref = _resolved("The two governments will hold talks in April next year.", "talks",
+                    "in April next year")
+    assert (ref.value, ref.end, ref.precision) == ("2021-04-01", "2021-04-30", "month")
+
+
+def test_a_range_is_dated_by_its_first_end_with_the_year_of_the_second() -> None:
+    ref = _resolved("Tankers were attacked in May and June of last year, officials said.",
+                    "attacked", "in May and June of last year")
+    assert (ref.value, ref.end, ref.precision) == ("2019-05-01", "2019-05-31", "month")
+
+
+def test_weekday_and_narrowed_month_keep_their_readings() -> None:
+    # Past or untensed weekdays look back (or are the publication day); 'early March' keeps
+    # resolve_time's 1st-10th, which TimeML (2019-03) cannot say.
+    ref = _resolved("Militants shelled the town on Wednesday.", "shelled", "on Wednesday")
+    assert (ref.value, ref.precision) == (ANCHOR, "day")
+    ref = _resolved("Militants shelled the town in early March.", "shelled", "in early March")
+    assert (ref.value, ref.end, ref.precision) == ("2019-03-01", "2019-03-10", "month")
+
+
+def test_durations_and_vague_times_fall_back_to_the_report() -> None:
+    ref = _resolved("Fighting has raged for three years, and troops recently shelled the town.",
+                    "shelled", "recently")
+    assert (ref.value, ref.precision) == (ANCHOR, "reported")
+
+
+def test_unknown_publication_date_dates_nothing_relative_even_with_timex() -> None:
+    from sitroom.nlp import load_nlp
+
+    text = "Gunmen attacked the church on Christmas Eve. They struck again the following day."
+    article = Article.make(text, published=ANCHOR, date_precision="unknown")
+    sent = Evidence(article.id, 0, 43, 0, 43)
+    w = text.index("on Christmas Eve")
+    m = Mention(id="u", article_id=article.id, event_type="ASSAULT", sentence=sent,
+                time=TimeRef(text="on Christmas Eve",
+                             evidence=Evidence(article.id, 0, 43, w, w + 16, "on Christmas Eve")))
+    resolve_mentions([m], load_nlp()(text), article)
+    assert m.time is not None and (m.time.value, m.time.precision) == (None, "unknown")

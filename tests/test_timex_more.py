@@ -226,3 +226,66 @@ def test_composed_text_gives_disjoint_spans_and_never_raises(parts: list[str], t
         assert a.end <= b.start
     assert all(0 <= t.start < t.end <= len(text) and t.value for t in out)
     timex_value(text, "2001-05-09", tense=tense)
+
+
+# -- TIMEX3 values back into TimeRefs (how events are dated) ----------------------------
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2020-01-07", ("2020-01-07", "2020-01-07", "day")),
+        ("2020-01-07TEV", ("2020-01-07", "2020-01-07", "day")),
+        ("2020-W02", ("2020-01-06", "2020-01-12", "week")),
+        ("2020-W01-WE", ("2020-01-04", "2020-01-05", "week")),
+        ("2020-01", ("2020-01-01", "2020-01-31", "month")),
+        ("2019-SU", ("2019-06-01", "2019-08-31", "season")),
+        ("2019-WI", ("2019-12-01", "2020-02-29", "season")),
+        ("1989-Q3", ("1989-07-01", "1989-09-30", "season")),
+        ("1998", ("1998-01-01", "1998-12-31", "year")),
+        ("198", ("1980-01-01", "1989-12-31", "decade")),
+        ("199X", ("1990-01-01", "1999-12-31", "decade")),
+        ("19", ("1900-01-01", "1999-12-31", "decade")),
+    ],
+)
+def test_from_timex_intervals(value: str, expected: tuple[str, str, str]) -> None:
+    from sitroom.resolve.time import from_timex
+
+    ref = from_timex(value, "x")
+    assert (ref.value, ref.end, ref.precision) == expected and ref.text == "x"
+
+
+@pytest.mark.parametrize("value", ["PAST_REF", "PRESENT_REF", "FUTURE_REF", "P3Y", "PT2H",
+                                   "XXXX-WXX-2", "XXXX-12", "2020-13", "2019-02-30", "", None])
+def test_from_timex_is_no_event_date_for_durations_sets_and_refs(value: str | None) -> None:
+    from sitroom.resolve.time import from_timex
+
+    ref = from_timex(value)
+    assert (ref.value, ref.end, ref.precision) == (None, None, "unknown")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dates(min_value=date(1000, 1, 1), max_value=date(2999, 12, 31)),
+       st.sampled_from(["day", "week", "month", "season", "year", "decade"]))
+def test_from_timex_inverts_to_timex(day: date, kind: str) -> None:
+    from sitroom.resolve.time import from_timex, to_timex
+
+    iso = day.isocalendar()
+    value = {"day": day.isoformat(), "week": f"{iso.year:04d}-W{iso.week:02d}",
+             "month": f"{day.year}-{day.month:02d}",
+             "season": f"{day.year}-{('SP', 'SU', 'FA', 'WI')[(day.month - 1) // 3]}",
+             "year": str(day.year), "decade": str(day.year // 10)}[kind]
+    ref = from_timex(value)
+    assert ref.value is not None and ref.end is not None and ref.value <= ref.end
+    assert to_timex(ref) == value
+
+
+def test_range_first_end_takes_the_second_ends_year() -> None:
+    nlp = pytest.importorskip("sitroom.nlp").load_nlp()
+    text = "Attacks on tankers near the strait in May and June of last year alarmed shippers."
+    found = {text[t.start:t.end]: t.value for t in find_timexes(nlp(text), "2020-01-03")}
+    assert found.get("May") == "2019-05" and found.get("June of last year") == "2019-06"
+
+
+def test_bare_weekend_is_a_weekend() -> None:
+    # 2019-12-31 is a Tuesday: untensed 'weekend' is the nearer one, just past.
+    assert timex_value("weekend", "2019-12-31") == ("2019-W52-WE", "DATE")

@@ -2,7 +2,11 @@
 
 Time comes from the mention's own expression, else the nearest earlier date in
 the same paragraph (news states a date once and then says "on the same day"),
-else the article date marked as merely "reported". Place comes from one
+else the article date marked as merely "reported". Expressions are normalised by
+``resolve.timex.find_timexes`` over the whole article, the normaliser ``sitroom
+eval time`` measures (tense from the parse, holidays, "that year" against the last
+date named), with ``resolve_time``'s interval kept where both agree ("early March"
+stays the 1st-10th). Place comes from one
 article-level pass (``resolve.geo.resolve_toponyms``): every toponym of the
 article, and the place of every mention, is resolved in the light of all the
 others, so an ambiguous town in an Iraq story lands in Iraq and a county names
@@ -20,7 +24,8 @@ from typing import TYPE_CHECKING
 from sitroom.records import Article, Evidence, Mention, PlaceRef, TimeRef
 from sitroom.resolve.gazetteer import Gazetteer
 from sitroom.resolve.geo import resolve_toponyms, toponym_spans
-from sitroom.resolve.time import is_relative, resolve_time, to_timex
+from sitroom.resolve.time import from_timex, is_relative, resolve_time, to_timex
+from sitroom.resolve.timex import ANAPHOR, Timex, find_timexes
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span
@@ -57,11 +62,45 @@ def _time_ents_of(doc: Doc) -> list[Span]:
     return [e for e in doc.ents if e.label_ in _TIME_LABELS]
 
 
-def _inherited_time(mention: Mention, time_ents: Sequence[Span] | None, article: Article
-                    ) -> TimeRef | None:
-    """The nearest temporal expression before the mention, within its sentence or paragraph.
+def _timexes_of(article: Article, doc: Doc | None, time_ents: Sequence[Span] | None
+                ) -> list[Timex]:
+    """The article's TIMEX3s (``doc`` must be its parse, or None: then regexes only),
+    valued against its date (against none when that date is unknown)."""
+    anchor, precision = _anchor(article)
+    if precision == "unknown":
+        anchor = None
+    if doc is None:
+        return find_timexes(article.text, anchor)
+    return find_timexes(doc, anchor, ents=time_ents)
 
-    ``time_ents`` are the DATE/TIME entities of the article's own parse (None without one).
+
+def _timex_time(tx: Timex, text: str, anchor: str | None, precision: str) -> TimeRef:
+    """The TimeRef of one TIMEX3; ``resolve_time``'s interval when it names the same value
+    (it keeps 'early March' as the 1st-10th, where TimeML only says 2020-03)."""
+    ref = from_timex(tx.value, text)
+    if ref.value is None:
+        return ref
+    own = resolve_time(text, anchor, precision)
+    if own.value is not None and to_timex(own) == to_timex(ref):
+        return own
+    return ref
+
+
+def _timex_at(timexes: Sequence[Timex], start: int, end: int) -> Timex | None:
+    """The first TIMEX3 inside the character span (an expression's evidence)."""
+    return next((t for t in timexes if start <= t.start and t.end <= end), None) or next(
+        (t for t in timexes if t.start < end and start < t.end), None)
+
+
+def _inherited_time(mention: Mention, time_ents: Sequence[Span] | None, article: Article,
+                    timexes: Sequence[Timex] | None = None) -> TimeRef | None:
+    """The nearest dated expression before the mention, within its sentence or paragraph.
+
+    ``time_ents`` are the DATE/TIME entities of the article's own parse (None without
+    one); each is valued by the article's TIMEX3s inside it (``timexes``), the first
+    end of a range ('May and June') first. Anaphoric TIMEX3s the parser misses ('that
+    year', 'the following day') count too, and in the mention's own sentence also after
+    its trigger: the extractor never saw them, so they are the mention's own expression.
     """
     if time_ents is None or mention.sentence is None:
         return None
@@ -69,16 +108,54 @@ def _inherited_time(mention: Mention, time_ents: Sequence[Span] | None, article:
     par_start = _paragraph_start(article.text, sent.sent_start)
     anchor, precision = _anchor(article)
     limit = mention.trigger.start if mention.trigger else sent.sent_end
-    ents = [e for e in time_ents
-            if e.start_char >= par_start and e.end_char <= max(limit, sent.sent_start)]
-    for ent in sorted(ents, key=lambda e: -e.start_char):
-        ref = resolve_time(ent.text, anchor, precision)
-        if ref.value is not None:
-            ref.evidence = _evidence(article, None, ent.start_char, ent.end_char, ent.text)
-            ref.evidence.sent_start = ent.sent.start_char
-            ref.evidence.sent_end = ent.sent.end_char
+    hi = max(limit, sent.sent_start)
+    # (rank, start, end, its TIMEX3s, its entity): the nearest before the trigger first
+    cands: list[tuple[int, int, int, list[Timex] | None, Span | None]] = []
+    for e in time_ents:
+        if e.start_char >= par_start and e.end_char <= hi:
+            inside = None if timexes is None else [
+                tx for tx in timexes if tx.start < e.end_char and e.start_char < tx.end]
+            cands.append((_rank(hi - e.end_char, e.start_char, sent), e.start_char, e.end_char,
+                          inside, e))
+    for tx in timexes or ():
+        if tx.start < par_start or not ANAPHOR.fullmatch(article.text[tx.start:tx.end].lower()):
+            continue
+        if any(tx.start < e.end_char and e.start_char < tx.end for e in time_ents):
+            continue
+        if tx.end <= hi:
+            cands.append((_rank(hi - tx.end, tx.start, sent), tx.start, tx.end, [tx], None))
+        elif sent.sent_start <= tx.start and tx.end <= sent.sent_end:
+            cands.append((tx.start - hi, tx.start, tx.end, [tx], None))
+    for _, start, end, inside, ent in sorted(cands, key=lambda c: c[0]):
+        text = article.text[start:end]
+        if inside is None:
+            found = [resolve_time(text, anchor, precision)]
+        else:
+            found = [_timex_time(tx, article.text[tx.start:tx.end], anchor, precision)
+                     for tx in inside]
+        ref = next((r for r in found if r.value is not None), None)
+        if ref is not None:
+            ref.evidence = _evidence(article, None, start, end, text)
+            ref.evidence.sent_start, ref.evidence.sent_end = (
+                (ent.sent.start_char, ent.sent.end_char) if ent is not None
+                else _sentence_of(article.text, start, sent))
             return ref
     return None
+
+
+def _rank(distance: int, start: int, sent: Evidence) -> int:
+    """Nearest to the trigger first, the mention's own sentence before the rest."""
+    return distance + (0 if start >= sent.sent_start else 1 << 30)
+
+
+def _sentence_of(text: str, pos: int, sent: Evidence) -> tuple[int, int]:
+    """The sentence around ``pos``: the mention's own when it lies there, else a guess
+    from sentence punctuation (cheaper than asking the parse for every candidate)."""
+    if sent.sent_start <= pos < sent.sent_end:
+        return sent.sent_start, sent.sent_end
+    start = max(text.rfind(". ", 0, pos) + 2, text.rfind("\n", 0, pos) + 1, 0)
+    ends = [j for j in (text.find(". ", pos), text.find("\n", pos)) if j >= 0]
+    return start, (min(ends) + 1 if ends else len(text))
 
 
 def _reported(article: Article) -> TimeRef:
@@ -88,25 +165,60 @@ def _reported(article: Article) -> TimeRef:
     return TimeRef(text="", value=anchor, end=anchor, precision="reported")
 
 
+def _own_time(own: TimeRef, timexes: Sequence[Timex] | None, article: Article) -> TimeRef:
+    """The mention's own expression: the TIMEX3 at its evidence, else ``resolve_time``."""
+    anchor, precision = _anchor(article)
+    ev = own.evidence
+    tx = None
+    if timexes is not None and ev is not None and ev.end <= len(article.text) and \
+            article.text[ev.start:ev.end] == own.text:
+        tx = _timex_at(timexes, ev.start, ev.end)
+    elif ev is None:
+        # no position in the article: the expression alone (no tense, no earlier dates)
+        found = find_timexes(own.text, None if precision == "unknown" else anchor)
+        tx = found[0] if found else None
+    if tx is not None:
+        inside = article.text[tx.start:tx.end] if ev is not None else own.text[tx.start:tx.end]
+        ref = _timex_time(tx, inside, anchor, precision)
+        if ref.value is not None or tx.value is None or not tx.value[:1].isdigit():
+            # A date, or what TimeML says is not one (a duration, PAST_REF, a set).
+            ref.text = own.text
+            ref.evidence = ev
+            return ref
+    ref = resolve_time(own.text, anchor, precision)
+    ref.evidence = ev
+    return ref
+
+
 def resolve_mention_time(mention: Mention, doc: Doc | None, article: Article,
-                         time_ents: Sequence[Span] | None = None) -> TimeRef:
+                         time_ents: Sequence[Span] | None = None,
+                         timexes: Sequence[Timex] | None = None) -> TimeRef:
     """Own expression -> earlier expression in the paragraph -> the article date ('reported').
 
     ``doc`` is used only when it is the parse of ``article.text``; ``time_ents``
-    (its DATE/TIME entities) saves a batch from collecting them per mention.
+    (its DATE/TIME entities) and ``timexes`` (its TIMEX3s) save a batch from
+    collecting them per mention.
     """
-    anchor, precision = _anchor(article)
+    if doc is not None and doc.text != article.text:
+        doc = None
+    if time_ents is None and doc is not None:
+        time_ents = _time_ents_of(doc)
+    if timexes is None and doc is not None:
+        timexes = _timexes_of(article, doc, time_ents)
+    return _mention_time(mention, article, time_ents, timexes)
+
+
+def _mention_time(mention: Mention, article: Article, time_ents: Sequence[Span] | None,
+                  timexes: Sequence[Timex] | None) -> TimeRef:
+    _, precision = _anchor(article)
     own = mention.time
     if own is not None and own.text:
-        ref = resolve_time(own.text, anchor, precision)
-        ref.evidence = own.evidence
+        ref = _own_time(own, timexes, article)
         if ref.value is not None:
             return ref
         if precision == "unknown" and is_relative(own.text):
             return ref  # we know what it says, not what it is relative to
-    if time_ents is None and doc is not None and doc.text == article.text:
-        time_ents = _time_ents_of(doc)
-    return _inherited_time(mention, time_ents, article) or _reported(article)
+    return _inherited_time(mention, time_ents, article, timexes) or _reported(article)
 
 
 def _is_historical(ref: TimeRef, article: Article) -> bool:
@@ -207,6 +319,7 @@ def resolve_mentions(mentions: list[Mention], doc: Doc | None, article: Article)
     if doc is not None and doc.text != article.text:
         doc = None   # not this article's parse: its offsets would point elsewhere
     time_ents = _time_ents_of(doc) if doc is not None else None
+    timexes = _timexes_of(article, doc, time_ents) if mentions else None
     places: dict[tuple[int, int], PlaceRef] = {}
     if any(m.place is not None for m in mentions):
         extra = [sp for sp in spans if sp is not None]
@@ -217,7 +330,7 @@ def resolve_mentions(mentions: list[Mention], doc: Doc | None, article: Article)
             extra += [sp for m in mentions for sp in _tag_spans(m, article.text)]
         places = article_places(article, doc, Gazetteer.default(), extra)
     for mention, span in zip(mentions, spans, strict=True):
-        mention.time = resolve_mention_time(mention, doc, article, time_ents)
+        mention.time = _mention_time(mention, article, time_ents, timexes)
         if mention.modality == "asserted" and _is_historical(mention.time, article):
             mention.modality = "historical"
         if mention.place is not None:

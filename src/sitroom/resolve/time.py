@@ -15,7 +15,7 @@ from datetime import date, timedelta
 
 from sitroom.records import Evidence, TimeRef
 
-__all__ = ["resolve_time", "to_timex", "is_relative"]
+__all__ = ["resolve_time", "to_timex", "from_timex", "is_relative"]
 
 MONTHS: dict[str, int] = {}
 for _i, _name in enumerate(calendar.month_name):
@@ -507,3 +507,69 @@ def to_timex(ref: TimeRef) -> str | None:
             return str(start.year // 100).zfill(2)
         return str(start.year // 10)
     return None
+
+
+_TIMEX_DAY = re.compile(r"(\d{4})-(\d\d)-(\d\d)(?:T.*)?")
+_TIMEX_WEEK = re.compile(r"(\d{4})-W(\d\d)(-WE)?")
+_TIMEX_MONTH = re.compile(r"(\d{4})-(\d\d)")
+_TIMEX_PART = re.compile(r"(\d{4})-(SP|SU|FA|WI|Q[1-4]|H[12])")
+_TIMEX_YEAR = re.compile(r"(\d{4})")
+_TIMEX_DECADE = re.compile(r"(\d{3})X?")
+_TIMEX_CENTURY = re.compile(r"(\d{2})X?X?")
+_SEASON_MONTH = {v: k for k, v in _SEASON_CODE.items()}
+
+
+def _timex_span(value: str) -> _Span | None:
+    m = _TIMEX_DAY.fullmatch(value)
+    if m:
+        d = _safe_date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        return _Span(d, d, "day") if d else None
+    m = _TIMEX_WEEK.fullmatch(value)
+    if m:
+        monday = date.fromisocalendar(int(m.group(1)), int(m.group(2)), 1)
+        if m.group(3):  # the weekend of that week, as resolve_time gives "the weekend"
+            return _Span(monday + timedelta(days=5), monday + timedelta(days=6), "week")
+        return _week_span(monday)
+    m = _TIMEX_MONTH.fullmatch(value)
+    if m:
+        return _month_span(int(m.group(1)), int(m.group(2))) if 1 <= int(m.group(2)) <= 12 else None
+    m = _TIMEX_PART.fullmatch(value)
+    if m:
+        year, code = int(m.group(1)), m.group(2)
+        if code in _SEASON_MONTH:
+            season = next(k for k, v in SEASONS.items() if v[0] == _SEASON_MONTH[code])
+            return _season_span(year, season)
+        if code[0] == "Q":
+            q = int(code[1])
+            return _Span(date(year, 3 * q - 2, 1), _month_end(year, 3 * q), "season")
+        first = 1 if code == "H1" else 7
+        return _Span(date(year, first, 1), _month_end(year, first + 5), "year")
+    m = _TIMEX_YEAR.fullmatch(value)
+    if m:
+        return _year_span(int(value)) if int(value) > 0 else None
+    m = _TIMEX_DECADE.fullmatch(value)
+    if m:
+        return _decade_span(int(m.group(1)) * 10) if int(m.group(1)) > 0 else None
+    m = _TIMEX_CENTURY.fullmatch(value)
+    if m:
+        c = int(m.group(1))
+        return _Span(date(max(1, c * 100), 1, 1), date(c * 100 + 99, 12, 31), "decade")
+    return None
+
+
+def from_timex(value: str | None, text: str = "") -> TimeRef:
+    """The TimeRef a TIMEX3 ``value`` names: the inverse of :func:`to_timex`.
+
+    Why: events are dated by the same normaliser the TempEval evaluation measures, so
+    its values must become intervals with honest precision. Only calendar dates name
+    an event's time: durations (P3Y), sets, PAST_REF/PRESENT_REF/FUTURE_REF and
+    underspecified values (XXXX-XX-05) give an unresolved TimeRef.
+    """
+    try:
+        span = _timex_span(value) if value else None
+    except (ValueError, OverflowError):
+        span = None
+    if span is None:
+        return TimeRef(text=text, value=None, end=None, precision="unknown")
+    return TimeRef(text=text, value=span.start.isoformat(), end=span.end.isoformat(),
+                   precision=span.precision)

@@ -10,6 +10,7 @@ arithmetic is shared with :mod:`sitroom.resolve.time`.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any, NamedTuple
 
@@ -479,7 +480,7 @@ def _relative_value(t: str, ref: date, tense: str = "") -> tuple[str | None, str
     if re.fullmatch(r"(?:a|one) year (?:earlier|ago|before)|the year-earlier period|"
                     r"the (?:previous|prior) year|year-earlier|a year-earlier", t):
         return str(ref.year - 1), "DATE"
-    if t in ("the weekend", "this weekend", "the week-end", "last weekend", "next weekend"):
+    if t in ("the weekend", "this weekend", "the week-end", "last weekend", "next weekend", "weekend"):
         return f"{_week(_weekend(ref, t, tense))}-WE", "DATE"
     if t in ("next year", "the next year"):
         return str(ref.year + 1), "DATE"
@@ -641,22 +642,29 @@ def _tense(doc: Any, start: int, end: int) -> str:
     return ""
 
 
-def find_timexes(source: Any, anchor: str | None) -> list[Timex]:
+def find_timexes(source: Any, anchor: str | None, ents: Sequence[Any] | None = None) -> list[Timex]:
     """TIMEX3 candidates in ``source`` (a spaCy Doc, or plain text: then regexes only).
 
     Spans follow TimeML: leading prepositions dropped, modifiers ("about", "the last")
     kept, ranges split into their two ends; each gets a value relative to ``anchor``.
+    ``ents`` (the Doc's DATE/TIME entities, when the caller has them) saves collecting
+    ``doc.ents`` again.
     """
     doc = None if isinstance(source, str) else source
     text = source if isinstance(source, str) else source.text
     cands: list[tuple[int, int]] = []
+    range_end: dict[tuple[int, int], tuple[int, int]] = {}
     if doc is not None:
-        for ent in doc.ents:
+        for ent in (doc.ents if ents is None else ents):
             if ent.label_ not in ("DATE", "TIME"):
                 continue
             s, e = ent.start_char, ent.end_char
             parts = _split_range(text, s, e)
             cands.extend(parts)
+            if len(parts) == 2:
+                first, second = (_clean_span(text, *p) for p in parts)
+                if first is not None and second is not None:
+                    range_end[first] = second
     # The calendar patterns run on spaCy output too: the NER misses some plain dates
     # ('visas today', "this year's election", 'the Aug. 7 bombings').
     from sitroom.resolve.time import _DAY_WORDS, _MDY, _REL_UNIT, _WEEKDAY, _YEAR
@@ -690,7 +698,9 @@ def find_timexes(source: Any, anchor: str | None) -> list[Timex]:
         if tense == "past" and seg.lower() == "soon":
             continue  # 'was soon released': narrative sequence, not the future
         value, kind = timex_value(seg, anchor, tense=tense, fiscal=fiscal)
-        am = _ANAPHOR.fullmatch(seg.lower().strip())
+        if (s, e) in range_end and value and _MONTH_ONLY.fullmatch(seg.lower().strip(" .,")):
+            value = _range_year(value, text[slice(*range_end[s, e])], anchor, tense)
+        am = ANAPHOR.fullmatch(seg.lower().strip())
         if am:
             value, kind = _anaphoric(am, out, anchor)
         if value is None and not re.search(r"[a-z]", seg.lower()):
@@ -701,7 +711,19 @@ def find_timexes(source: Any, anchor: str | None) -> list[Timex]:
     return out
 
 
-_ANAPHOR = re.compile(
+_YEAR_CUE = re.compile(r"\b(?:1[0-9]{3}|20[0-9]{2}|(?:this|last|next) year)\b", re.I)
+
+
+def _range_year(value: str, other: str, anchor: str | None, tense: str) -> str:
+    """'May and June of last year': the first end takes the year the second names."""
+    if not _YEAR_CUE.search(other):
+        return value
+    year = (timex_value(other, anchor, tense)[0] or "")[:4]
+    return year + value[4:] if year.isdigit() and value[:4].isdigit() else value
+
+
+# 'that day', 'the following year': dated against the last date the text named
+ANAPHOR = re.compile(
     r"(?:(?:earlier|later)\s+)?(?P<same>that|that same|the same)\s+(?P<u1>day|month|year|morning|"
     r"afternoon|evening|night)|the\s+(?P<dir>following|next|previous|preceding)\s+"
     r"(?P<u2>day|morning|afternoon|evening|night|month|year)")
