@@ -462,3 +462,17 @@ def test_reports_of_an_attack_on_one_named_person_are_one_event() -> None:
     assert by_mention["k3"] != by_mention["k1"]
     joined = next(e for e in events if "k1" in e.mention_ids)
     assert joined.n_sources == 2 and joined.mode in ("assassinate", "drone")
+
+
+def test_a_protest_one_outlet_calls_a_riot_is_one_event() -> None:
+    crowd = Actor(text="protesters", name="protesters", sector="CVL")
+    ms = [
+        mention("p1", "a1", etype="PROTEST", mode="demo", trigger="protested",
+                sentence="Thousands protested outside the embassy on Tuesday.",
+                sources=[crowd], targets=[US], time=day("2020-01-07"), place=ERBIL),
+        mention("p2", "a2", etype="PROTEST", mode="riot", trigger="rioted",
+                sentence="Crowds rioted outside the embassy on Tuesday, burning tyres.",
+                sources=[crowd], targets=[US], time=day("2020-01-07"), place=ERBIL),
+    ]
+    (event,) = merge_mentions(ms, ARTICLES)
+    assert event.n_sources == 2

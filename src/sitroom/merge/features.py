@@ -316,6 +316,7 @@ def modality_compatible(a: str, b: str) -> bool:
 MODE_FAMILIES: tuple[frozenset[str], ...] = (
     frozenset({"aerial", "drone"}),
     frozenset({"explosives", "suicide-attack"}),   # a suicide bombing is an explosive attack
+    frozenset({"demo", "riot"}),   # one outlet's demonstration is another's riot
 )
 # Modes that say what an attack was for, not what it was done with: "the
 # assassination of X" and "the drone strike that killed X" can be one act.
