@@ -286,16 +286,21 @@ class Store:
             (key, value),
         )
 
+    def _in(self, sql: str, values: Iterable[str]) -> Iterator[sqlite3.Row]:
+        """Rows of ``sql``, whose one ``IN ({marks})`` takes ``values``, run in
+        chunks that stay under SQLite's bound-parameter limit."""
+        for chunk in _chunks(sorted(set(values)), 500):
+            yield from self.db.execute(sql.format(marks=",".join("?" * len(chunk))), chunk)
+
+    def _column_in(self, sql: str, values: Iterable[str]) -> set[str]:
+        """The first column of :meth:`_in`'s rows, as a set."""
+        return {r[0] for r in self._in(sql, values)}
+
     def _rows(self, select: str, ids: Iterable[str] | None, order: str) -> list[sqlite3.Row]:
-        """``select`` over every row, or over the rows with these ids (in chunks
-        that stay under SQLite's bound-parameter limit)."""
+        """``select`` over every row, or over the rows with these ids."""
         if ids is None:
             return self.db.execute(f"{select} ORDER BY {order}").fetchall()
-        rows: list[sqlite3.Row] = []
-        for chunk in _chunks(sorted(set(ids)), 500):
-            marks = ",".join("?" * len(chunk))
-            rows.extend(self.db.execute(f"{select} WHERE id IN ({marks})", chunk).fetchall())
-        return rows
+        return list(self._in(f"{select} WHERE id IN ({{marks}})", ids))
 
     # -- articles -------------------------------------------------------------
     def has_article(self, article_id: str) -> bool:
@@ -523,14 +528,9 @@ class Store:
     def _sentences_of(self, mention_ids: Iterable[str] | None) -> dict[str, str]:
         if mention_ids is None:
             return self._mention_sentences()
-        out: dict[str, str] = {}
-        for chunk in _chunks(sorted(set(mention_ids)), 500):
-            marks = ",".join("?" * len(chunk))
-            for row in self.db.execute(
-                    f"SELECT id, json_extract(data, '$.sentence.text') FROM mentions "
-                    f"WHERE id IN ({marks})", chunk):
-                out[row[0]] = row[1] or ""
-        return out
+        return {row[0]: row[1] or "" for row in self._in(
+            "SELECT id, json_extract(data, '$.sentence.text') FROM mentions WHERE id IN ({marks})",
+            mention_ids)}
 
     def write_events(self, events: Sequence[Event], *, replace_ids: Iterable[str] | None = None,
                      merged_through: str | None = None) -> None:
@@ -603,11 +603,8 @@ class Store:
 
     def events_with_mentions(self, mention_ids: Iterable[str]) -> list[Event]:
         """Stored events holding any of these mentions."""
-        ids: set[str] = set()
-        for chunk in _chunks(sorted(set(mention_ids)), 500):
-            marks = ",".join("?" * len(chunk))
-            ids.update(r[0] for r in self.db.execute(
-                f"SELECT event_id FROM event_mentions WHERE mention_id IN ({marks})", chunk))
+        ids = self._column_in(
+            "SELECT event_id FROM event_mentions WHERE mention_id IN ({marks})", mention_ids)
         return [from_dict(Event, json.loads(r["data"]))
                 for r in self._rows("SELECT data, id FROM events", ids, order="id")]
 
@@ -635,12 +632,7 @@ class Store:
 
     def article_ids_of_mentions(self, mention_ids: Iterable[str]) -> set[str]:
         """Articles the given mentions come from."""
-        out: set[str] = set()
-        for chunk in _chunks(sorted(set(mention_ids)), 500):
-            marks = ",".join("?" * len(chunk))
-            out.update(r[0] for r in self.db.execute(
-                f"SELECT article_id FROM mentions WHERE id IN ({marks})", chunk))
-        return out
+        return self._column_in("SELECT article_id FROM mentions WHERE id IN ({marks})", mention_ids)
 
 
     def mention_ids(self) -> set[str]:
@@ -657,21 +649,12 @@ class Store:
 
     def copies_of(self, article_ids: Iterable[str]) -> set[str]:
         """Stored articles marked as copies of any of these."""
-        out: set[str] = set()
-        for chunk in _chunks(sorted(set(article_ids)), 500):
-            marks = ",".join("?" * len(chunk))
-            out.update(r[0] for r in self.db.execute(
-                f"SELECT id FROM articles WHERE duplicate_of IN ({marks})", chunk))
-        return out
+        return self._column_in("SELECT id FROM articles WHERE duplicate_of IN ({marks})", article_ids)
 
     def events_with_articles(self, article_ids: Iterable[str]) -> list[Event]:
         """Stored events holding a mention of any of these articles."""
-        mids: set[str] = set()
-        for chunk in _chunks(sorted(set(article_ids)), 500):
-            marks = ",".join("?" * len(chunk))
-            mids.update(r[0] for r in self.db.execute(
-                f"SELECT id FROM mentions WHERE article_id IN ({marks})", chunk))
-        return self.events_with_mentions(mids)
+        return self.events_with_mentions(
+            self._column_in("SELECT id FROM mentions WHERE article_id IN ({marks})", article_ids))
 
     # -- stored stories (issue #5) ----------------------------------------------
     # Rows only: the Story record and the grouping live in sitroom.story.stories.
@@ -726,41 +709,26 @@ class Store:
 
     def story_ids_of_events(self, event_ids: Iterable[str]) -> set[str]:
         """Stories the given events belong to."""
-        out: set[str] = set()
-        for chunk in _chunks(sorted(set(event_ids)), 500):
-            marks = ",".join("?" * len(chunk))
-            out.update(r[0] for r in self.db.execute(
-                f"SELECT story_id FROM story_events WHERE event_id IN ({marks})", chunk))
-        return out
+        return self._column_in("SELECT story_id FROM story_events WHERE event_id IN ({marks})",
+                               event_ids)
 
     def story_members(self, story_ids: Iterable[str]) -> set[str]:
         """Every event of the given stories."""
-        out: set[str] = set()
-        for chunk in _chunks(sorted(set(story_ids)), 500):
-            marks = ",".join("?" * len(chunk))
-            out.update(r[0] for r in self.db.execute(
-                f"SELECT event_id FROM story_events WHERE story_id IN ({marks})", chunk))
-        return out
+        return self._column_in("SELECT event_id FROM story_events WHERE story_id IN ({marks})",
+                               story_ids)
 
     def story_keys_of(self, event_ids: Iterable[str]) -> dict[str, tuple[int | None, set[str]]]:
         """Stored grouping keys of these events, with each one's day ordinal."""
         out: dict[str, tuple[int | None, set[str]]] = {}
-        for chunk in _chunks(sorted(set(event_ids)), 500):
-            marks = ",".join("?" * len(chunk))
-            for r in self.db.execute(
-                    f"SELECT event_id, key, day FROM story_keys WHERE event_id IN ({marks})", chunk):
-                out.setdefault(r[0], (r[2], set()))[1].add(r[1])
+        for r in self._in("SELECT event_id, key, day FROM story_keys WHERE event_id IN ({marks})",
+                          event_ids):
+            out.setdefault(r[0], (r[2], set()))[1].add(r[1])
         return out
 
     def story_key_counts(self, keys: Iterable[str]) -> dict[str, int]:
         """How many stored events carry each key (keys absent count 0)."""
-        out: dict[str, int] = {}
-        for chunk in _chunks(sorted(set(keys)), 500):
-            marks = ",".join("?" * len(chunk))
-            out.update((r[0], int(r[1])) for r in self.db.execute(
-                f"SELECT key, COUNT(*) FROM story_keys WHERE key IN ({marks}) GROUP BY key",
-                chunk))
-        return out
+        return {r[0]: int(r[1]) for r in self._in(
+            "SELECT key, COUNT(*) FROM story_keys WHERE key IN ({marks}) GROUP BY key", keys)}
 
     def story_key_events(self, key: str, day_from: int | None = None,
                          day_to: int | None = None) -> list[str]:
