@@ -170,3 +170,13 @@ def test_people_from_a_town_belong_to_its_state(run) -> None:  # type: ignore[no
 def test_state_named_with_of_phrase(run) -> None:  # type: ignore[no-untyped-def]
     m = _first(run("Japan demanded that the Republic of Korea return the fishing boat."), "REQUEST")
     assert m.targets and m.targets[0].country == "KOR"
+
+
+def test_a_purpose_clause_gives_its_target_but_a_cause_does_not(run) -> None:  # type: ignore[no-untyped-def]
+    m = _first(run("Riot police opened fire to disperse the Kurdish demonstrators in Diyarbakir."),
+               "ASSAULT")
+    assert any(a.sector == "CVL" or "demonstrators" in a.text for a in m.targets)
+    from sitroom.extract.core import COMPLEMENT_TARGET_TYPES
+
+    # an attack "in revenge for" another is its own act: only content-taking types inherit
+    assert "ASSAULT" not in COMPLEMENT_TARGET_TYPES and "REQUEST" in COMPLEMENT_TARGET_TYPES

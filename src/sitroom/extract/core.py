@@ -1660,6 +1660,19 @@ def _threat_mode(target: Cand | None) -> str:
     return ""
 
 
+# Types whose complement event is their content ("threatened to strike X",
+# "urged Iran to withdraw"), so its target is theirs; other acts share only a
+# purpose clause's target ("opened fire to disperse X"). An attack "in revenge
+# for the attack that killed X" is another act: X is not its target.
+COMPLEMENT_TARGET_TYPES = frozenset({"THREATEN", "AGREE", "REQUEST", "REJECT", "ACCUSE"})
+
+
+def _purpose_clause(t: Token) -> bool:
+    """A verb of an infinitive purpose clause ("opened fire to disperse X"): its object is the act's."""
+    return t.pos_ == "VERB" and t.dep_ in ("xcomp", "advcl") and any(
+        ch.dep_ == "aux" and ch.lower_ == "to" for ch in t.children)
+
+
 def _complement(c: Cand, cands: list[Cand]) -> Cand | None:
     """The event an INTENT/THREATEN/REQUEST trigger governs ("threatened to strike")."""
     best: tuple[int, Cand] | None = None
@@ -1916,7 +1929,8 @@ def _sentence_mentions(ctx: _Ctx, sent: Span, si: int) -> list[Mention]:
         if c.event_type == "PROTEST" and lemma == "storm" and any(a.sector in ("MIL", "COP", "REB") for a in sources):
             c.event_type, c.mode = "ASSAULT", ""
         comp = comps.get(c.tok.i)
-        if not targets and comp is not None:
+        if not targets and comp is not None and (
+                c.event_type in COMPLEMENT_TARGET_TYPES or _purpose_clause(comp.tok)):
             # "urged Iran to withdraw": the one asked is the target; "promised aid to X": X is
             csrc, ctgt = _roles(ctx, sent, comp)
             pool = csrc + ctgt if c.event_type in ("REQUEST", "REJECT", "ACCUSE") else ctgt
