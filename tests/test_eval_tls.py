@@ -252,3 +252,26 @@ def test_select_params_never_reads_the_held_out_gold(tmp_path):
     held = next(t for t in tasks if t.prep.topic.group == "alpha")
     held.gold = {D2: ["Something else entirely ."]}
     assert select_params(tasks, "alpha", TlsParams()) == before
+
+
+def test_knob_selection_scores_both_rouge_orders(tmp_path):
+    from sitroom.evaluate.tls_eval import _align_m1, _ar_score
+
+    _write_topic(tmp_path)
+    [task] = load_tasks(tmp_path)
+    start, end = task.span
+    pred = predict_timeline(task.prep, start, end, task.n_dates, task.n_sents, TlsParams())
+    want = _align_m1(pred, task.gold, 1)["f_score"] + _align_m1(pred, task.gold, 2)["f_score"]
+    assert _ar_score(task, TlsParams()) == pytest.approx(want)
+    assert want > _align_m1(pred, task.gold, 1)["f_score"] > 0.0
+
+
+def test_alignment_with_equidistant_predicted_dates():
+    # two predicted days equally far from the reference day between them, same text:
+    # a tie in alignment cost, which must still give the one-day discount on both sides
+    ref = {date(2021, 3, 2): ["Rebels seized the bridge ."]}
+    pred = {D1: ["Rebels seized the bridge ."], date(2021, 3, 3): ["Rebels seized the bridge ."]}
+    s = tilse_scores(pred, ref)["align_m1"]["rouge_1"]
+    # every predicted date is one day off (discount 1/2); the reference aligns to one of them
+    assert s["precision"] == pytest.approx(0.5)
+    assert s["recall"] == pytest.approx(0.5)
