@@ -618,3 +618,163 @@ def test_unknown_publication_date_dates_nothing_relative_even_with_timex() -> No
                              evidence=Evidence(article.id, 0, 43, w, w + 16, "on Christmas Eve")))
     resolve_mentions([m], load_nlp()(text), article)
     assert m.time is not None and (m.time.value, m.time.precision) == (None, "unknown")
+
+
+# --- gazetteer cache: a compact file read lazily must answer as the built index does ------
+
+def _tiny_gazetteer() -> Gazetteer:
+    from sitroom.resolve.gazetteer import Place
+
+    springfield_il = Place("Springfield", "city", "USA", "Illinois", 39.8, -89.6, 11, 110_000)
+    springfield_mo = Place("Springfield", "city", "USA", "Missouri", 37.2, -93.3, 12, 160_000)
+    illinois = Place("Illinois", "province", "USA", "Illinois", 40.0, -89.0, curated=True)
+    gaz = Gazetteer([
+        (springfield_il, ["Springfield", "Springfield IL", "springfield"]),
+        (springfield_mo, ["Springfield", "Queen City of the Ozarks"]),
+        (illinois, ["Illinois", "Ill"]),
+        (Place("United States", "country", "USA", "", 39.0, -98.0, 6_252_001),
+         ["United States", "USA", "the States"]),
+        (Place("Ar Ramadi", "city", "IRQ", "Anbar", 33.4, 43.3, 13, 270_000), ["Ramadi"]),
+    ])
+    gaz._states["IL"] = illinois
+    gaz.demonyms = frozenset({"american"})
+    gaz.demonym_countries = {"american": "USA"}
+    gaz.us_counties = {"sangamon county": ["IL"]}
+    gaz.county_points = {("sangamon county", "IL"): ("Sangamon County", 39.76, -89.66)}
+    return gaz
+
+
+def _answers(gaz: Gazetteer, names: list[str]) -> list[tuple]:
+    return [(gaz.candidates(n), gaz.lookup(n), gaz.lookup(n, ["IRQ"]), gaz.demonym(n) if n else None)
+            for n in names]
+
+
+_TINY_NAMES = ["Springfield", "springfield", "Springfield IL", "Springfield, Ill.", "Ill.",
+               "Illinois", "USA", "States", "Ramadi", "al-Ramadi", "Americans", "Ozarks",
+               "Sangamon County", "", "nowhere"]
+
+
+def test_cache_file_answers_as_the_built_gazetteer(tmp_path) -> None:
+    from sitroom.resolve import gazetteer as gz
+
+    built = _tiny_gazetteer()
+    path = tmp_path / "gazetteer-test.gaz"
+    gz._write(built, path, built._adds)
+    assert [p.name for p in tmp_path.iterdir()] == [path.name]  # no temporary left behind
+    opened = gz._open(path)
+    assert len(opened) == len(built)
+    assert _answers(opened, _TINY_NAMES) == _answers(built, _TINY_NAMES)
+    assert opened.county("Sangamon County") == built.county("Sangamon County")
+    assert opened.us_state("Ill.") == built.us_state("Ill.")
+    # One object per place, so 'Illinois, Ill.' still excludes the container itself.
+    assert opened.us_state("Ill.") is opened.candidates("Illinois")[0][0][0]
+    assert opened.lookup("Illinois, Ill.") == built.lookup("Illinois, Ill.")
+
+
+def test_a_gazetteer_changed_while_its_cache_is_written_is_not_cached(tmp_path) -> None:
+    from sitroom.resolve import gazetteer as gz
+    from sitroom.resolve.gazetteer import Place
+
+    built = _tiny_gazetteer()
+    adds = built._adds
+    built.add(Place("Nowhere", "city", None, "", None, None), ["Nowhere"])
+    gz._write(built, tmp_path / "g.gaz", adds)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_damaged_cache_files_are_refused(tmp_path) -> None:
+    from sitroom.resolve import gazetteer as gz
+
+    built = _tiny_gazetteer()
+    path = tmp_path / "g.gaz"
+    gz._write(built, path, built._adds)
+    data = path.read_bytes()
+    for damaged in (data[: len(data) - 3], data[:30], b"", b"not a cache at all"):
+        path.write_bytes(damaged)
+        with pytest.raises((ValueError, EOFError, TypeError)):
+            gz._open(path)
+
+
+def test_an_opened_cache_pickles_and_takes_new_places(tmp_path) -> None:
+    import pickle
+
+    from sitroom.resolve import gazetteer as gz
+    from sitroom.resolve.gazetteer import Place
+
+    built = _tiny_gazetteer()
+    path = tmp_path / "g.gaz"
+    gz._write(built, path, built._adds)
+    opened = gz._open(path)
+    opened.lookup("Springfield")
+    again = pickle.loads(pickle.dumps(opened))
+    assert _answers(again, _TINY_NAMES) == _answers(built, _TINY_NAMES)
+    extra = Place("Springfield", "city", "GBR", "England", 51.7, 0.5, 14, 20_000)
+    for gaz in (built, opened):
+        gaz.add(extra, ["Springfield", "Chelmsford Springfield"])
+    assert _answers(opened, _TINY_NAMES) == _answers(built, _TINY_NAMES)
+    assert len(opened) == len(built)
+
+
+_WORDS = st.sampled_from(["al hillah", "Hilla", "the Gulf", "Gulf", "Kūt", "Kut", "Paris",
+                          "paris", "Homs", "New York", "York", "Ain al-Asad", "Asad", "X"])
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.lists(_WORDS, min_size=1, max_size=4),
+                          st.sampled_from(["city", "site", "province", "country"]),
+                          st.integers(0, 10_000_000), st.booleans()), max_size=12))
+def test_cache_round_trip_keeps_every_answer(entries: list) -> None:
+    import tempfile
+    from pathlib import Path
+
+    from sitroom.resolve import gazetteer as gz
+    from sitroom.resolve.gazetteer import Place
+
+    built = Gazetteer([
+        (Place(names[0], kind, "IRQ" if pop % 2 else "USA", "", 30.0 + i, 40.0, i, pop, curated),
+         names)
+        for i, (names, kind, pop, curated) in enumerate(entries)
+    ])
+    with tempfile.TemporaryDirectory() as d:
+        path = Path(d) / "g.gaz"
+        gz._write(built, path, built._adds)
+        opened = gz._open(path)
+        names = ["Hilla", "al-Hilla", "Gulf", "the Gulf", "Kut", "Paris", "New York", "York",
+                 "Asad air base", "northern Homs", "X", "Paris, Iraq"]
+        assert len(opened) == len(built)
+        assert _answers(opened, names) == _answers(built, names)
+
+
+def test_real_build_and_its_cache_agree(tmp_path) -> None:
+    # The cities15000 build is small enough for a test and has every kind of entry.
+    from sitroom.resolve import gazetteer as gz
+
+    built = Gazetteer.build(min_population=15000)
+    gz._write(built, tmp_path / "g.gaz", built._adds)
+    opened = gz._open(tmp_path / "g.gaz")
+    names = ["Paris", "Alexandria", "Georgia", "Erbil", "Al-Asad", "Mosul", "Athens, Ga.",
+             "Springfield", "northern Homs", "Anbar province", "the Gulf", "New York", "Kut",
+             "Laurel County", "Iraqis", "S.C.", "Dagestani", "city of Basra"]
+    assert len(opened) == len(built)
+    assert _answers(opened, names) == _answers(built, names)
+    assert [opened.county(n, ["Kentucky"]) for n in names] == [built.county(n, ["Kentucky"])
+                                                                 for n in names]
+    assert opened.demonyms == built.demonyms and opened.us_counties == built.us_counties
+
+
+def test_stale_gazetteer_caches_are_pruned(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import os
+
+    from sitroom.resolve.gazetteer import KEEP_CACHES, _prune
+
+    for i in range(6):
+        f = tmp_path / f"gazetteer-old{i}.gaz"
+        f.write_bytes(b"x")
+        os.utime(f, (1_000_000 + i, 1_000_000 + i))
+    (tmp_path / "gazetteer-legacy.pickle").write_bytes(b"x")
+    current = tmp_path / "gazetteer-now.gaz"
+    current.write_bytes(b"x")
+    _prune(current)
+    left = sorted(p.name for p in tmp_path.iterdir())
+    assert "gazetteer-legacy.pickle" not in left and current.name in left
+    assert len(left) == KEEP_CACHES and "gazetteer-old5.gaz" in left

