@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import re
 import zlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
 
 from sitroom.records import Article
+
+if TYPE_CHECKING:   # datasketch pulls in scipy (~0.25 s): imported when an index is made
+    from datasketch import MinHash
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -77,6 +79,8 @@ class NearDuplicateIndex:
         # which are then checked against the real threshold. datasketch picks
         # the band layout; the bands themselves are plain dicts here, which is
         # several times faster than its generic storage layer.
+        from datasketch import MinHash, MinHashLSH
+
         lsh = MinHashLSH(threshold=max(0.05, threshold - 0.1), num_perm=num_perm)
         self._bands = [(i * lsh.r, (i + 1) * lsh.r) for i in range(lsh.b)]
         self._tables: list[dict[bytes, list[int]]] = [{} for _ in self._bands]
@@ -111,6 +115,8 @@ class NearDuplicateIndex:
         return self._minhash(_WORD.findall(text.lower()))
 
     def _minhash(self, words: list[str]) -> MinHash:
+        from datasketch import MinHash
+
         m = MinHash(num_perm=self.num_perm, seed=self.seed, hashfunc=int, **self._mh_kw)
         m.update_batch(_hash_words(words, self.shingle).tolist())
         return m
