@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -12,6 +13,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sitroom.evaluate.coref_eval import (
+    SINGLE_FEATURES,
+    EcbMention,
+    PairPrior,
+    _frame_features,
     _max_assignment,
     average_linkage,
     b_cubed,
@@ -26,6 +31,7 @@ from sitroom.evaluate.coref_eval import (
     normal_lemma,
     read_conll_key,
     read_ecbplus,
+    singleton_features,
 )
 
 from .conftest import EVAL, ROOT, need
@@ -189,3 +195,61 @@ def test_fit_logistic_orders_evidence() -> None:
     model = fit_logistic(x, y)
     p = model.prob(np.array([[0.9, 0.5], [0.1, 0.5]]))
     assert p[0] > 0.8 > 0.2 > p[1]
+
+
+def test_lone_document_joins_its_nearest_group() -> None:
+    # "e" is like nothing above the threshold, but closest to "c"
+    sim = np.array([[1, .6, .02, .01, .0], [.6, 1, .01, .03, .0], [.02, .01, 1, .5, .04],
+                    [.01, .03, .5, 1, .02], [.0, .0, .04, .02, 1]])
+    groups = document_clusters({7: (["a", "b", "c", "d", "e"], sim)}, 0.1)
+    assert groups["e"] == groups["c"] != groups["a"]
+
+
+def test_fit_logistic_weight_equals_repeated_rows() -> None:
+    rng = np.random.default_rng(1)
+    x = rng.random((200, 2))
+    y = (x[:, 0] + 0.3 * rng.random(200) > 0.6).astype(float)
+    twice = fit_logistic(np.vstack([x, x[:50]]), np.concatenate([y, y[:50]]))
+    weighted = fit_logistic(x, y, weight=np.r_[np.full(50, 2.0), np.ones(150)])
+    probe = np.array([[0.2, 0.5], [0.8, 0.1]])
+    assert weighted.prob(probe) == pytest.approx(twice.prob(probe), abs=1e-6)
+
+
+def _mention(n: int, topic: int = 1, gold: str = "g", **kw: Any) -> EcbMention:
+    m = EcbMention(id=f"m{n}", doc=f"{topic}_{n}ecb.xml", topic=topic, sent=0, tokens=[0],
+                   text="fell", gold=gold, lemma="fall", pos="VERB")
+    for k, v in kw.items():
+        setattr(m, k, v)
+    return m
+
+
+def test_frame_features_tell_two_falls_apart() -> None:
+    a = _mention(1, parts=frozenset({"ames"}), nums=frozenset({"200"}), tense="past",
+                 gov="die")
+    b = _mention(2, parts=frozenset({"brook"}), nums=frozenset({"2000"}), tense="past",
+                 gov="die")
+    c = _mention(3, parts=frozenset({"ames"}), tense="fut", neg=True)
+    f = dict(zip(("same_gov", "deps", "deps_clash", "parts", "parts_clash", "nums_clash",
+                  "tense_clash", "neg_diff"), _frame_features([a, b, c]), strict=True))
+    assert f["same_gov"][0, 1] == 1 and f["same_gov"][0, 2] == 0
+    assert f["parts_clash"][0, 1] == 1 and f["parts"][0, 2] == 1 and f["parts_clash"][0, 2] == 0
+    assert f["nums_clash"][0, 1] == 1 and f["nums_clash"][0, 2] == 0   # no number: no clash
+    assert f["tense_clash"][0, 2] == 1 and f["tense_clash"][0, 1] == 0
+    assert f["neg_diff"][1, 2] == 1
+
+
+def test_singleton_features_and_lemma_rates() -> None:
+    # training topic 1: "say" never corefers, "fall" always does
+    train_ms = [_mention(i, topic=1, gold=f"s{i}", lemma="say") for i in range(4)]
+    train_ms += [_mention(10 + i, topic=1, gold="f") for i in range(4)]
+    prior = PairPrior(train_ms)
+    assert prior.single_rate("say") > 0.6 > 0.3 > prior.single_rate("fall")
+    # leaving its own topic out, the lemma falls back to the base rate
+    assert prior.single_rate("say", skip_topic=1) == pytest.approx(prior.single_base)
+    ms = [_mention(1, topic=2), _mention(2, topic=2), _mention(3, topic=2, lemma="say")]
+    sim = np.array([[0, .9, .1], [.9, 0, .1], [.1, .1, 0]])
+    x = singleton_features(ms, sim, prior)
+    assert x.shape == (3, len(SINGLE_FEATURES))
+    col = dict(zip(SINGLE_FEATURES, x.T, strict=True))
+    assert col["top1"][0] == pytest.approx(0.9) and col["top1"][2] == pytest.approx(0.1)
+    assert col["lemma_single_rate"][2] > col["lemma_single_rate"][0]
