@@ -476,3 +476,21 @@ def test_a_protest_one_outlet_calls_a_riot_is_one_event() -> None:
     ]
     (event,) = merge_mentions(ms, ARTICLES)
     assert event.n_sources == 2
+
+
+def test_reports_naming_different_weapons_of_one_strike_can_join() -> None:
+    """One outlet's "drone strike" is another's "missile strike": different means are
+    evidence against joining, not a veto, when target, day, place and hands agree."""
+    general = Actor(text="Soleimani", name="Qassem Soleimani", country="IRN", sector="MIL")
+    airport = PlaceRef(text="Baghdad airport", name="Baghdad International Airport", country="IRQ",
+                       lat=33.26, lon=44.23, precision="site")
+    ms = [
+        mention("w1", "a1", trigger="drone strike", mode="drone",
+                sentence="A US drone strike near Baghdad airport on Friday killed the general.",
+                sources=[US_TROOPS], targets=[general], time=day("2020-01-03", "on Friday"), place=airport),
+        mention("w2", "a2", trigger="fired", mode="heavy-weapons",
+                sentence="US forces fired missiles at the general's convoy at Baghdad airport on Friday.",
+                sources=[US_TROOPS], targets=[general], time=day("2020-01-03", "on Friday"), place=airport),
+    ]
+    (event,) = merge_mentions(ms, ARTICLES)
+    assert event.n_sources == 2

@@ -27,6 +27,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from sitroom.merge.features import (
+    MEANS_MODES,
     Feat,
     PlaceKey,
     modes_compatible,
@@ -278,6 +279,7 @@ def cluster_block(feats: list[Feat]) -> list[list[int]]:
 # a reversed direction (A hits B vs B hits A) stays a veto.
 
 MERGE2_THRESHOLD = 1.6
+MODE_CONFLICT = 0.6   # two reports name different weapons (see group_score)
 DAY_SLACK = 0.5   # half a day beyond each consensus: "Tuesday" vs "Wednesday" across time zones
 
 
@@ -380,8 +382,13 @@ def group_score(a: Group, b: Group) -> float | None:
     if a.mclass != b.mclass:
         return None
     modes = sorted(a.modes | b.modes)
+    weapons_differ = False
     if any(not modes_compatible(x, y) for x in modes for y in modes):
-        return None
+        if not set(modes) <= MEANS_MODES:
+            return None
+        # Two means ("drone" vs "missile"): outlets name the weapon of one strike
+        # differently, so it is evidence against, not a veto.
+        weapons_differ = True
     # Each consensus is already an intersection (a point when reports say
     # "Tuesday" and "Wednesday" across time zones), so allow one day between.
     if a.interval is not None and b.interval is not None and (
@@ -413,6 +420,8 @@ def group_score(a: Group, b: Group) -> float | None:
         s += 0.5 if gap < 0.5 else 0.3 if gap < 1.5 else 0.0
     if a.modes and a.modes == b.modes:
         s += 0.3
+    if weapons_differ:
+        s -= MODE_CONFLICT
     if a.articles & b.articles:
         s += 0.3
     return s
