@@ -525,18 +525,6 @@ class Gazetteer:
         rows = gaz._rows
         index = gaz._index
         assert isinstance(rows, list) and isinstance(index, dict)
-        get = index.get
-
-        def put(key: str, posting: int) -> None:
-            # a key's postings: one int while alone (most names), a list once shared
-            old = get(key)
-            if old is None:
-                index[key] = posting
-            elif isinstance(old, int):
-                index[key] = [old, posting]
-            else:
-                old.append(posting)
-
         posting = len(rows) * 2 + 1
         for c in cities.values():
             cc = c["countrycode"]
@@ -547,7 +535,7 @@ class Gazetteer:
             key = name.lower() if name.isascii() and name.isalpha() else normalise(name)
             seen = {key}
             if key:
-                put(key, posting)
+                _post(index, key, posting)
             posting -= 1  # the alternate names' postings: not primary
             for alt in c.get("alternatenames", ()):
                 if 2 < len(alt) < 40 and alt.isascii():
@@ -555,7 +543,7 @@ class Gazetteer:
                     if key not in seen:
                         seen.add(key)
                         if key:
-                            put(key, posting)
+                            _post(index, key, posting)
             posting += 3
 
         # Countries not curated: centroid = median of their cities (capital-biased but inside).
