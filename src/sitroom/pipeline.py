@@ -17,7 +17,7 @@ from sitroom.extract import extract_mentions, load_actor_dictionary
 from sitroom.ingest import NearDuplicateIndex, iter_articles
 from sitroom.merge import INCREMENTAL_WINDOW, date_interval, merge_incremental, merge_mentions
 from sitroom.nlp import load_nlp
-from sitroom.records import Article, Event, IngestFailure, Mention, to_dict
+from sitroom.records import Article, Event, IngestFailure, Mention
 from sitroom.resolve import resolve_mentions
 from sitroom.store import Store, open_store
 from sitroom.story.stories import rebuild_stories, update_stories
@@ -359,7 +359,7 @@ def _merge_new(store: Store, new: dict[str, Mention], mark: int) -> int:
     before = {e.id: e for e in existing}
     changed = {e.id for e in result
                if e.id in forced or (old_ev := before.get(e.id)) is None
-               or (old_ev is not e and to_dict(old_ev) != to_dict(e))}
+               or old_ev != e}
     removed = set(candidates) - {e.id for e in result}
     update_stories(store, changed, removed, stories_were_current)
     return len(result)
