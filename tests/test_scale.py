@@ -156,3 +156,41 @@ def test_a_user_actor_dictionary_is_part_of_the_shard_key(tmp_path: Path) -> Non
     assert plan_shards([CORPUS_DIR / "text"], shard_size=100, actors=actors)[0].key == mine[0].key
     actors.write_text(actors.read_text() + "Kataib Y\tKataib Y\tIRQ\tREB\tgroup\n")
     assert plan_shards([CORPUS_DIR / "text"], shard_size=100, actors=actors)[0].key != mine[0].key
+
+
+_FAULTS = """
+import resource, sys
+import numpy as np
+if sys.argv[1] == "tuned":
+    from sitroom.scale.engine import tune_allocator
+    assert tune_allocator()
+before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+for _ in range(200):
+    a = np.ones(1 << 17)  # 1 MiB, like one of spaCy's temporary arrays
+    del a
+print(resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before)
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="page-fault counts need Linux")
+def test_workers_reuse_freed_memory_despite_the_nannys_trim_setting() -> None:
+    """With Dask's MALLOC_TRIM_THRESHOLD_, every large array is mapped and faulted in
+    anew; a tuned worker reuses the freed memory instead (the cause of Dask@1 being
+    slower than a single process)."""
+    import os
+    import platform
+    import subprocess
+    import sys
+
+    if platform.libc_ver()[0] != "glibc":
+        pytest.skip("mallopt tuning is glibc-only")
+    env = {**os.environ, "MALLOC_TRIM_THRESHOLD_": "65536"}  # what the nanny sets
+
+    def faults(mode: str) -> int:
+        out = subprocess.run([sys.executable, "-c", _FAULTS, mode], env=env, check=True,
+                             capture_output=True, text=True).stdout
+        return int(out.split()[-1])
+
+    plain, tuned = faults("plain"), faults("tuned")
+    assert plain > 200 * 200            # ~256 fresh pages per 1 MiB array
+    assert tuned < plain / 10
