@@ -180,3 +180,56 @@ def test_a_purpose_clause_gives_its_target_but_a_cause_does_not(run) -> None:  #
 
     # an attack "in revenge for" another is its own act: only content-taking types inherit
     assert "ASSAULT" not in COMPLEMENT_TARGET_TYPES and "REQUEST" in COMPLEMENT_TARGET_TYPES
+
+
+def _by_trigger(ms: list[Mention], word: str) -> Mention:
+    hits = [m for m in ms if m.trigger is not None and m.trigger.text == word]
+    assert hits, [m.trigger.text if m.trigger else "" for m in ms]
+    return hits[0]
+
+
+def test_who_reacts_to_an_attack_did_not_carry_it_out(run) -> None:  # type: ignore[no-untyped-def]
+    ms = run("Ayatollah Ali Khamenei vowed revenge for the assassination of Ismail Haniyeh.")
+    cause = _by_trigger(ms, "assassination")
+    assert not cause.sources                      # the avenger is not the assassin
+    assert [a.text.split()[-1] for a in cause.targets] == ["Haniyeh"]
+    assert cause.modality == "asserted"           # a cause has happened; it is not vowed
+    revenge = _by_trigger(ms, "revenge")
+    assert [a.name for a in revenge.sources] == ["Ali Khamenei"]
+    assert not any("Haniyeh" in a.text for a in revenge.targets)
+
+
+def test_an_unnamed_perpetrator_is_not_guessed(run) -> None:  # type: ignore[no-untyped-def]
+    ms = run("Erdogan promised punishment for those responsible for the bombing of the Istanbul market.")
+    bombing = _by_trigger(ms, "bombing")
+    assert not [a for a in bombing.sources + bombing.targets if "Erdogan" in a.text]
+    ms = run("The Taliban vowed revenge on those who killed Mullah Dadullah.")
+    revenge = _by_trigger(ms, "revenge")
+    assert not any("Dadullah" in a.text for a in revenge.targets)
+    killed = _by_trigger(ms, "killed")
+    assert not killed.sources and killed.modality == "asserted"  # not the avengers, not vowed
+
+
+def test_a_temporal_link_keeps_the_same_side(run) -> None:  # type: ignore[no-untyped-def]
+    ms = run("Israeli troops retook the village after heavy fighting with Hezbollah.")
+    fighting = _by_trigger(ms, "fighting")
+    assert [a.country for a in fighting.sources] == ["ISR"]
+
+
+def test_a_cause_keeps_its_own_date_weapon_and_agent(run) -> None:  # type: ignore[no-untyped-def]
+    ms = run("Hezbollah fired rockets at Israeli towns on Sunday in retaliation for the "
+             "assassination of Fuad Shukr.")
+    cause = _by_trigger(ms, "assassination")
+    assert not cause.sources                  # not the rocket launchers
+    assert cause.mode != "heavy-weapons"      # the rockets are the reaction's weapon
+    assert cause.time is not None and cause.time.text == ""   # not "on Sunday"
+    fired = _by_trigger(ms, "fired")
+    assert fired.time is not None and "Sunday" in fired.time.text
+
+
+def test_an_act_in_a_time_clause_is_not_what_the_main_verb_asks(run) -> None:  # type: ignore[no-untyped-def]
+    ms = run("The European Union called for restraint after a Turkish drone strike killed two "
+             "soldiers in Idlib.")
+    assert _by_trigger(ms, "strike").modality == "asserted"
+    ms = run("Ankara said it would take revenge on the militants.")
+    assert _by_trigger(ms, "revenge").modality == "future"

@@ -585,7 +585,9 @@ def _actors(ctx: _Ctx, sent: Span, tok: Token, deep: bool = False) -> list[Actor
                         break
         if a is None and deep:
             for c in h.children:
-                if c.dep_ in ("acl", "relcl"):
+                if c.dep_ in ("acl", "relcl") and not any(
+                        w.dep_ == "nsubj" and w.tag_ == "WP" for w in c.children):
+                    # not "those who killed X": X is their victim, not who they are
                     for o in c.children:
                         if o.dep_ in ("dobj",):
                             out.extend(_actors(ctx, sent, o))
@@ -1163,8 +1165,12 @@ def _governors(t: Token) -> list[tuple[Token, str]]:
         head = cur.head
         if head is cur:
             break
-        if cur.dep_ == "pobj" and head.lower_ in TEMPORAL_PREPS:
-            break  # "after the assassination": a time anchor, not part of the governed act
+        if cur.dep_ == "pobj" and (head.lower_ in TEMPORAL_PREPS or _reason_prep(head)):
+            break  # "after the assassination", "revenge for the killing": not the governed act
+        if cur.dep_ == "relcl" or cur.dep_ == "advcl" and any(
+                ch.dep_ == "mark" and ch.lower_ in TEMPORAL_PREPS for ch in cur.children):
+            break  # "revenge on those who killed him", "called for calm after a strike
+            # killed him": a relative or time clause has its own tense
         out.append((head, cur.dep_))
         if _lemma(head) in SPEECH and head.pos_ in ("VERB", "AUX"):
             break
@@ -1233,7 +1239,8 @@ def _modality(ctx: _Ctx, c: Cand, time_text: str) -> str:
                 continue
             return "future"
         aux = _aux(g)
-        if g.pos_ in ("VERB", "AUX") and dep in ("xcomp", "conj", "pcomp", "prep", "advcl"):
+        if g.pos_ in ("VERB", "AUX") and dep in ("xcomp", "conj", "pcomp", "prep", "advcl",
+                                                  "dobj"):
             if aux & HYPO_AUX or _conditional(g):
                 return "hypothetical"
             if aux & FUTURE_AUX or "would" in aux:
@@ -1295,8 +1302,9 @@ def _time(ctx: _Ctx, sent: Span, c: Cand) -> TimeRef | None:
     anchors = list(c.parts)
     # A date that modifies another noun dates that noun's event, not this one:
     # "protest at weekend air strikes" is not a weekend protest.
+    scope = _cause_scope(c.tok)
     ents = [e for e in sent.ents if e.label_ in ("DATE", "TIME")
-            and not _dates_other_noun(e, anchors)]
+            and not _dates_other_noun(e, anchors) and (scope is None or e.start in scope)]
     if not ents:
         return None
     gv = _governing_verb(c.tok)
@@ -1625,9 +1633,13 @@ def _clause_means(ctx: _Ctx, c: Cand) -> tuple[str, list[str]]:
     Reported clauses of other speakers and relative clauses are not searched.
     """
     root = _clause_root(c.tok)
+    scope = _cause_scope(c.tok)
     skip: set[int] = set()
     for t in root.subtree:
-        if t is not root and t.dep_ in ("ccomp", "parataxis", "relcl") and t.i not in skip:
+        if scope is not None and t.i not in scope:
+            skip.add(t.i)  # a cause's weapon is its own ("retaliation for a drone strike")
+        elif t is not root and t.i not in skip and (
+                t.dep_ in ("ccomp", "parataxis", "relcl") or scope is None and _reason_prep(t)):
             skip.update(x.i for x in t.subtree if not any(p.i == x.i for p in c.parts))
     best: tuple[int, LexEntry] | None = None
     for t in root.subtree:
@@ -1817,6 +1829,20 @@ def _fill_roles(ctx: _Ctx, sent: Span, c: Cand, sources: list[Actor],
             if a.evidence is not None and a.evidence.start not in used
             and not any(t.i == p.i for p in c.parts)]
     trig = c.tok.i
+    # the victims of what a reaction answers are not its target ("revenge for the killing of X")
+    causes = {x.i for p in c.parts for ch in p.subtree if _reason_prep(ch) for x in ch.subtree}
+    for who in sent:
+        # "those who killed X", "those responsible for the killing of X": the victims of
+        # the unnamed group's deed are not the target of what the sentence says of it
+        if who.pos_ == "PRON" and any(_unnamed_head(ch) for ch in who.children):
+            inside = {x.i for x in who.subtree}
+            if trig not in inside:
+                causes |= inside
+            else:  # the deed of an unnamed group: who is outside the phrase only reacts to it
+                pool = [x for x in pool if x[0].i in inside]
+    scope = _cause_scope(c.tok)
+    if scope is not None:  # a cause: who reacts to it ("X vowed revenge for ...") did not do it
+        pool = [x for x in pool if x[0].i in scope]
     generic = [a for a in targets if a.country is None]
     if targets and len(generic) == len(targets) and _sentence_country(ctx, sent) is None:
         targets = []  # "killing 20 people": only a generic victim; the sentence may name whose
@@ -1824,17 +1850,17 @@ def _fill_roles(ctx: _Ctx, sent: Span, c: Cand, sources: list[Actor],
         src_countries = {a.country for a in sources}
         # a later actor of the source's own state is often the domestic recipient
         # ("the president reneged on his promise to the Zambian people")
-        after = [x for x in pool if x[0].i > trig and (
+        after = [x for x in pool if x[0].i > trig and x[0].i not in causes and (
             x[1].country not in src_countries or x[1].name not in {a.name for a in sources})]
         before = sorted((x for x in pool if x[0].i < trig and x[1].country not in src_countries),
                         key=lambda x: -x[0].i)
-        picks = after or before
+        picks = after or ([] if causes else before)
         if picks:
             pick = picks[0]
             targets = [pick[1], *generic]
             used.add(pick[1].evidence.start if pick[1].evidence else -1)
             pool = [x for x in pool if x is not pick]
-    if not sources:
+    if not sources and not _unnamed_agent(c):
         # an actor of the target's own state may act on it ("ethnic X protested in Y")
         tgt_names = {a.name for a in targets}
         before = sorted((x for x in pool if x[0].i < trig and x[1].name not in tgt_names),
@@ -1851,6 +1877,61 @@ def _fill_roles(ctx: _Ctx, sent: Span, c: Cand, sources: list[Actor],
     sources = sorted(sources, key=lambda a: a.country is None)
     targets = sorted(targets, key=lambda a: a.country is None)
     return sources, targets
+
+
+# "revenge for", "anger over", "arrested for": an event that is the reason for a reaction
+# (a noun or verb of these) is a cause: it already happened, and the reaction's subject
+# is not its agent.
+REASON_PREPS = frozenset({"for", "over"})
+REACTION_WORDS = frozenset({
+    "revenge", "retaliation", "reprisal", "vengeance", "anger", "outrage", "condemnation",
+    "mourning", "punishment", "apology", "grief", "protest", "sanction", "blame",
+    "avenge", "retaliate", "condemn", "denounce", "criticize", "criticise", "punish",
+    "arrest", "detain", "sentence", "jail", "convict", "charge", "execute", "apologize",
+    "apologise", "mourn", "vow", "swear"})
+
+
+def _reason_prep(prep: Token) -> bool:
+    return (prep.dep_ == "prep" and prep.lower_ in REASON_PREPS
+            and _lemma(prep.head) in REACTION_WORDS)
+
+
+def _cause_scope(t: Token) -> set[int] | None:
+    """The reason phrase an event sits in, as token indices, or None.
+
+    "Iran fired missiles on Wednesday in retaliation for the killing of X": the
+    killing's agent, date and weapon are not the firing's, so only the phrase
+    "for the killing of X" may supply them. Temporal links ("retook the village
+    after fighting") are not reasons: there the same side often acts on.
+    """
+    cur = t
+    for _ in range(8):
+        head = cur.head
+        if head is cur:
+            return None
+        if cur.dep_ == "pobj" and _reason_prep(head):
+            return {x.i for x in head.subtree}
+        cur = head
+    return None
+
+
+def _unnamed_head(mod: Token) -> bool:
+    """A modifier that makes a pronoun an unnamed perpetrator: 'who killed', 'responsible for'."""
+    if mod.dep_ == "relcl":
+        return any(ch.dep_ == "nsubj" and ch.tag_ in ("WP", "WDT") for ch in mod.children)
+    return mod.dep_ == "amod" and _lemma(mod) == "responsible"
+
+
+def _unnamed_agent(c: Cand) -> bool:
+    """The parse names who acted, but not by name: 'those who killed him', 'anyone who
+    attacks', 'those responsible for the killing'. Borrowing a sentence actor would be a guess."""
+    if any(p.pos_ in ("VERB", "AUX") and p.head.pos_ == "PRON" and _unnamed_head(p)
+           for p in c.parts):
+        return True
+    t = c.tok
+    prep = t.head
+    return (t.dep_ == "pobj" and prep.lower_ == "for" and _lemma(prep.head) == "responsible"
+            and prep.head.head.pos_ == "PRON")
 
 
 OBLIGATION_AUX = frozenset({"must", "should", "ought"})
@@ -1938,6 +2019,9 @@ def _sentence_mentions(ctx: _Ctx, sent: Span, si: int) -> list[Mention]:
         statements = _statements(ctx, sent, c)
         time = _time(ctx, sent, c)
         modality = _modality(ctx, c, time.text if time else "")
+        if time is None and _cause_scope(c.tok) is not None:
+            # a cause takes no date from the clause that reacts to it: only the report's
+            time = TimeRef(text="", precision="reported")
         for st in statements:
             sp = st.speaker
             if st.kind == "claim" and sp is not None and not sources:

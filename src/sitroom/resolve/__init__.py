@@ -212,6 +212,8 @@ def _mention_time(mention: Mention, article: Article, time_ents: Sequence[Span] 
                   timexes: Sequence[Timex] | None) -> TimeRef:
     _, precision = _anchor(article)
     own = mention.time
+    if own is not None and not own.text and own.precision == "reported":
+        return _reported(article)  # the extractor found it dated by nothing in its text
     if own is not None and own.text:
         ref = _own_time(own, timexes, article)
         if ref.value is not None:
