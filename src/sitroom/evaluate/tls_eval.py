@@ -4,8 +4,15 @@ One task per gold timeline; the system may output as many dates as the gold has 
 round(mean gold sentences per date) sentences a date (news-tls rounds, it does not take
 the ceiling), from articles published inside the gold date span.
 
-The system is DATEWISE (Gholipour Ghalandari & Ifrim 2020), reproduced in pure Python:
+The system is DATEWISE (Gholipour Ghalandari & Ifrim 2020), reproduced in pure Python,
+with a cleaning step in front and two additions chosen by nested leave-one-topic-out:
 
+* the input lines are scraped web pages: reader comments (from the first one on) and page
+  furniture (questions, lines addressing the reader, menus, headings, short fragments)
+  are dropped; datelines, agency tags, live-blog stamps, page headers and photo credits
+  are cut from the start of a line; a line holding a page stamp or the entries of a
+  timeline box is split there (``clean_document``); what is left is what every later
+  step counts and what summaries are made of;
 * every sentence is filed under one time, as news-tls files HeidelTime output: its first
   day-level date (regex candidates resolved by ``sitroom.resolve.resolve_time`` against
   the publication date), else a month-level mention mapped to the month's first day;
@@ -18,9 +25,16 @@ The system is DATEWISE (Gholipour Ghalandari & Ifrim 2020), reproduced in pure P
   their similarity to the terms both sets share (news-tls indexes the unsorted list with
   the sorted list's knee; we use the sorted value, which is what it means);
 * CentroidOpt per date (greedy sentences whose tf-idf sum is closest to the candidates'
-  centroid), preferring sentences that contain a topic keyword; a date with no usable
-  sentence gives way to the next-ranked one;
-* the keyword preference and the sentence-length limits are chosen per held-out topic by
+  centroid), the centroid pulled towards the whole span's (``topic_mix``) so that a date's
+  off-topic chatter loses to its on-topic report; a date with no usable sentence gives
+  way to the next-ranked one;
+* temporal spread: a date closer than ``gap_frac`` of the span's mean spacing (span
+  length / dates asked for) to a better-ranked one waits until the rest are used;
+* summaries stay extractive, as the published systems we compare with are: sentences are
+  cut only at scraping residue (datelines, page stamps), never rewritten. ``tidy=True``
+  also drops relative time words ("on Friday", "yesterday") from output entries
+  (``tidy_entry``); that scores about 0.003 AR1-F higher, by compression, so it is off;
+* ``topic_mix`` and ``gap_frac`` (0 being news-tls) are chosen per held-out topic by
   nested leave-one-topic-out (``select_params``) on mean AR1-F + AR2-F.
 
 Timeline ROUGE as the ``tilse`` package computes it, in pure Python.
@@ -52,7 +66,7 @@ import math
 import re
 import time as _time
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from functools import lru_cache
@@ -67,7 +81,9 @@ __all__ = ["porter_stem", "rouge_tokens", "rouge_counts", "date_f1", "tilse_scor
            "rouge_approx_f1", "parse_timeline", "read_topic", "find_topics", "sentence_dates",
            "sentence_time", "topic_keywords", "knee_point", "pm_mean_candidates",
            "train_date_weights", "DATE_FEATURES", "SUMMARY_GRID", "select_params",
-           "TlsParams", "predict_timeline", "load_tasks", "tune", "run_tls_eval", "register"]
+           "TlsParams", "predict_timeline", "load_tasks", "tune", "run_tls_eval", "register",
+           "strip_front_matter", "is_residue", "clean_document", "tidy_entry", "spread_dates",
+           "centroid_summary", "candidate_pool", "date_candidates"]
 
 Timeline = Mapping[date, Sequence[str]]
 
@@ -243,11 +259,17 @@ def rouge_counts(pred: Sequence[str], ref: Sequence[str], n: int) -> tuple[int, 
 
 def rouge_approx_f1(pred: Sequence[str], ref: Sequence[str]) -> float:
     """tilse's alignment-cost ROUGE-1: whitespace tokens, no stemming or stopwords."""
-    pc = Counter(t for s in pred for t in s.split())
-    rc = Counter(t for s in ref for t in s.split())
-    match = sum(min(c, rc[t]) for t, c in pc.items())
-    p = match / sum(pc.values()) if pc else 0.0
-    r = match / sum(rc.values()) if rc else 0.0
+    return _approx_f1(Counter(t for s in pred for t in s.split()),
+                      Counter(t for s in ref for t in s.split()))
+
+
+def _approx_f1(pc: Counter[str], rc: Counter[str]) -> float:
+    if len(pc) > len(rc):
+        pc, rc = rc, pc  # symmetric: the loop runs over the smaller bag
+    match = sum(min(c, rc[t]) for t, c in pc.items() if t in rc)
+    np_, nr = sum(pc.values()), sum(rc.values())
+    p = match / np_ if np_ else 0.0
+    r = match / nr if nr else 0.0
     return 2 * p * r / (p + r) if p + r else 0.0
 
 
@@ -298,11 +320,13 @@ def _align_m1(pred: Timeline, ref: Timeline, n: int) -> dict[str, float]:
         return date_factor * (1 - _approx(dp, dr))
 
     approx_cache: dict[tuple[date, date], float] = {}
+    pcount = {d: Counter(t for s in pred[d] for t in s.split()) for d in pdates}
+    rcount = {d: Counter(t for s in ref[d] for t in s.split()) for d in rdates}
 
     def _approx(dp: date, dr: date) -> float:
         key = (dp, dr)
         if key not in approx_cache:
-            approx_cache[key] = rouge_approx_f1(pred[dp], ref[dr])
+            approx_cache[key] = _approx_f1(pcount[dp], rcount[dr])
         return approx_cache[key]
 
     def discount(dp: date, dr: date) -> float:
@@ -525,6 +549,123 @@ def sentence_time(sentence: str, pub: date) -> tuple[date | None, str]:
     return None, ""
 
 
+# -- Scraping residue: the input articles are web pages split into lines ------------------
+
+# Reader comments ("January 3 , 2011 at 5:24 pm | ...", "Posted by : x | ... | Report abuse"):
+# once a page reaches them, the rest of it is comments.
+_COMMENT = re.compile(r"\d\s*[ap]\.?m\.?\s*\|\s*(?:Report abuse|Reply)?|\bReport abuse\b|\bPosted by\s*:"
+                      r"|\|\s*Reply\b", re.IGNORECASE)
+_DAYNAME = r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*\.?"
+_MON_ABBR = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
+# Front matter that the scraper glued to a sentence, stripped from its start:
+_FRONT = (
+    # wire dateline and agency tag: "CAIRO | Fri Apr 22 , 2011 ... -LRB- Reuters -RRB- - "
+    re.compile(r"^.{0,300}?-LRB-\s*(?:[A-Z][A-Za-z.]*\s*){1,2}-RRB-\s*-{1,2}\s+"),
+    # live-blog stamp: "-LRB- Update 3:58 p.m. Cairo , 8:58 a.m. ET -RRB- "
+    re.compile(r"^(?:-+\s*)?-LRB-\s*Update[ds]?\b(?:[^-]|-(?!RRB-))*-RRB-\s*(?:-RRB-\s*)*(?:-+\s+)?",
+               re.IGNORECASE),
+    # page header: "<headline> 27 April 2012 Last updated at 03:12 GMT Help "
+    re.compile(r"^.{0,200}?Last updated\s*(?:at|:)?[^|]{0,40}?\d{1,2}[:.]\d\d\s*(?:GMT|BST)?\s*"
+               r"(?:Help\s+)?", re.IGNORECASE),
+    # time stamp: "Friday , May 28 , 2010 ; 4:37 PM ", "13 February 12 09:54 GMT "
+    re.compile(r"^(?:" + _DAYNAME + r"\s*,?\s*)?(?:" + _MON_ABBR + r"\s+\d{1,2}|\d{1,2}\s+"
+               + _MON_ABBR + r")\s*,?\s*\d{2,4}\s*[;,-]?\s*\d{1,2}[:.]\d\d\s*(?:[AP]M|GMT|BST)?\s+",
+               re.IGNORECASE),
+    # photo credit: "<caption> Photograph : Jane Doe\/Agency\/EPA "
+    re.compile(r"^.{0,300}?Photograph\s*:\s*(?:[\w.'-]+\s+){0,3}?[\w.'-]*(?:\\/[\w.'-]+)+"
+               r"(?:\s+Images)?\s+"),
+    # caption date: "AP Apr. 21 : "
+    re.compile(r"^(?:[A-Z]{2,5}\s+)?" + _MON_ABBR + r"\s+\d{1,2}\s*:\s+"),
+    # upper-case dateline: "NEW ORLEANS -- ", "GULF SHORES , ALA. -- ", "AP NEW ORLEANS -- "
+    re.compile(r"^[A-Z][A-Z.'/\\]*(?:\s*,?\s*[A-Z][A-Za-z.'/\\]*){0,5}\s+-{1,2}\s+"),
+)
+# A page stamp inside a line ("<headline> Sunday 26 April 2009 10.40 BST <lead>"): the
+# scraper joined the headline block and the article's first line; they are split there.
+_STAMP = re.compile(r"\s(?:" + _DAYNAME + r"\s+)?\d{1,2}\s+" + _MON_ABBR + r"\s+\d{4}\s+"
+                    r"(?:Last updated\s+at\s+)?\d{1,2}[.:]\d\d\s*(?:BST|GMT)(?:\s+Help)?\s")
+# An entry of a timeline box inside a line ("... 12 November : Arab League suspends Syria
+# 5 January : ..."): each entry becomes a line of its own, filed under its date.
+_ENTRY_DATE = (r"(?:\d{1,2}\s+" + _MON_ABBR + r"|" + _MON_ABBR + r"\s+\d{1,2})"
+               r"(?:\s*,\s*\d{4})?\s*:\s")
+_ENTRY = re.compile(r"(?<=\S)\s+(?=" + _ENTRY_DATE + ")")
+_ENTRY_HEAD = re.compile(r"^" + _ENTRY_DATE + r"\s*")
+_ALL_CAPS = re.compile(r"\b[A-Z]{2,}\b")
+_WORDS = re.compile(r"[A-Za-z]+")
+_SECOND_PERSON = re.compile(r"\b(?:you|your|yours)\b", re.IGNORECASE)
+
+
+def strip_front_matter(sentence: str) -> str:
+    """The sentence without the datelines, agency tags, live-blog stamps, page headers and
+    photo credits that scraped news pages glue to its start (applied until none matches)."""
+    s = sentence.strip()
+    for _ in range(4):
+        before = s
+        for pat in _FRONT:
+            m = pat.match(s)
+            if m and len(s) - m.end() >= 20:
+                s = s[m.end():].lstrip(" -")
+        if s == before:
+            break
+    return s
+
+
+def is_residue(sentence: str) -> bool:
+    """Whether a (front-stripped) line is page furniture rather than reporting: questions,
+    lines addressing the reader, menus ("a | b"), shouting, and lines of few words."""
+    words = _WORDS.findall(sentence)
+    if len(words) < 4 or sentence.rstrip().endswith("?") or "|" in sentence:
+        return True
+    # upper-case words are acronyms; a line mostly of them is a heading or a menu
+    if len(_ALL_CAPS.findall(sentence)) > 0.5 * len(words):
+        return True
+    if sum(1 for w in words if w.islower()) < 3:
+        return True
+    quoted = re.sub(r"``.*?(?:''|$)", " ", sentence)
+    return bool(_SECOND_PERSON.search(quoted))
+
+
+# Time words relative to the article's publication day ("on Friday", "late yesterday"):
+# under a timeline's date heading they are redundant at best and wrong at worst. After
+# "since", "until", "by", "next", "last" or "this" they bound something else: kept.
+_WEEKDAY = r"\b(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"
+_KEEP_BEFORE = r"(?<!since )(?<!until )(?<!by )(?<!next )(?<!last )(?<!this )"
+_RELATIVE_TIME = re.compile(
+    _KEEP_BEFORE + r"(?:\b(?:on|late|early|earlier|later)\s+)*"
+    r"(?:" + _WEEKDAY + r"|\btoday|\byesterday|\btonight|\blast night"
+    r"|\bthis (?:morning|afternoon|evening))"
+    r"(?:\s+(?:morning|afternoon|evening|night))?\b", re.IGNORECASE)
+_WEEKDAY_POSSESSIVE = re.compile(_KEEP_BEFORE + r"(?:\b(?:the|on)\s+)?" + _WEEKDAY
+                                 + r"(?:\s+(?:morning|afternoon|evening|night))?\s*'s?\b")
+
+
+def tidy_entry(sentence: str) -> str:
+    """A summary sentence as a timeline entry: relative time words removed, since the
+    entry's date says when ("Tuesday 's blast" becomes "the blast"); punctuation left
+    dangling is closed up, and an entry that would be too short stays as it was."""
+    s = _ENTRY_HEAD.sub("", sentence)
+    s = _WEEKDAY_POSSESSIVE.sub(" the", s)
+    s = _RELATIVE_TIME.sub(" ", s)
+    s = re.sub(r"\s+", " ", s)
+    s = re.sub(r"(?:\s*,)+\s*([.,;:])", r" \1", s)   # ", ," / ", ." left behind
+    s = re.sub(r"^\s*,\s*", "", s).strip()
+    s = s[:1].upper() + s[1:] if s else s
+    return s if len(_WORDS.findall(s)) >= 3 else sentence
+
+
+def clean_document(sentences: Sequence[str]) -> list[tuple[int, str]]:
+    """(line index, cleaned text) of an article's reporting lines: front matter stripped,
+    residue dropped, and nothing from the first reader comment on."""
+    out: list[tuple[int, str]] = []
+    for j, raw in enumerate(sentences):
+        if _COMMENT.search(raw):
+            break
+        for part in (q for p in _STAMP.split(raw) for q in _ENTRY.split(p) if q.strip()):
+            s = strip_front_matter(part)
+            if not is_residue(s):
+                out.append((j, s))
+    return out
+
+
 # =========================================================================================
 # DATEWISE (Gholipour Ghalandari & Ifrim 2020): supervised date ranking, then per date a
 # centroid-opt summary of the sentences that mention it or lead that day's articles
@@ -547,17 +688,20 @@ class TlsParams:
     weights: tuple[float, ...] = _DEFAULT_WEIGHTS
     all_mentions: bool = False    # date features count every day-level date of a sentence
     log_features: bool = False    # log(1 + count) date features
-    gap_days: int = 0             # a date this close to a better one goes to the back
     balance: bool = False         # every training task weighs the same in the ranker
     l2: float = 1.0               # ridge penalty of the date ranker's logistic regression
+    gap_days: int = 0             # a date this close to a better one goes to the back
+    gap_frac: float = 0.2         # ... this share of the span's mean spacing of the asked-for dates
     month_mentions: bool = True   # month-only mentions file a sentence under the 1st (news-tls)
     clip_sents: int = 5           # undated sentences j <= clip_sents are publication candidates
     pub_end: int = 2              # ... for the publication day and pub_end - 1 days before
-    keyword_filter: bool = True   # summary sentences must contain a topic keyword (news-tls)
+    keyword_filter: bool = False  # summary sentences must contain a topic keyword (news-tls)
+    topic_mix: float = 0.5        # weight of the topic centroid beside the date's (CentroidOpt)
     max_sim: float = 0.9999       # redundancy ceiling inside one date (news-tls CentroidOpt)
     max_sim_used: float = 0.8     # ... and against sentences already chosen for other dates
     min_words: int = 5
     max_words: int = 50
+    tidy: bool = False            # output entries without relative time words (not extractive)
 
 
 _WORD = re.compile(r"[a-z][a-z0-9]+|\d+[a-z]+")
@@ -578,6 +722,7 @@ class _Sent:
     n_words: int
     time: date | None = None
     level: str = ""
+    pub: date | None = None
 
 
 @dataclass
@@ -586,6 +731,9 @@ class _Prepared:
 
     topic: TlsTopic
     sents: list[list[_Sent]] = field(default_factory=list)
+    # candidate pools and date features by their arguments: knob selection re-runs a
+    # task many times with only the weights or the summariser knobs changed
+    cache: dict[tuple[Any, ...], Any] = field(default_factory=dict, repr=False, compare=False)
 
 
 def prepare(topic: TlsTopic) -> _Prepared:
@@ -593,10 +741,13 @@ def prepare(topic: TlsTopic) -> _Prepared:
     prep = _Prepared(topic)
     for i, doc in enumerate(topic.docs):
         row = []
-        for j, s in enumerate(doc.sentences):
+        # positions count the cleaned lines: "the first six" are the article's first six
+        # lines of reporting, not of page furniture
+        for j, (_, s) in enumerate(clean_document(doc.sentences)):
             days = sentence_dates(s, doc.pub)
             t, level = (days[0], "d") if days else sentence_time(s, doc.pub)
-            row.append(_Sent(s, i, j, days, _content_terms(s), len(s.split()), t, level))
+            row.append(_Sent(s, i, j, days, _content_terms(s), len(s.split()), t, level,
+                             doc.pub))
         prep.sents.append(row)
     return prep
 
@@ -619,7 +770,17 @@ def date_features(prep: _Prepared, start: date, end: date, month_level: bool = F
     """``DATE_FEATURES`` for every date in [start, end] that is mentioned or published on,
     from the articles published in the span (as news-tls counts them: a sentence's one
     time, day level only unless ``month_level``; ``all_mentions`` counts every day-level
-    date of a sentence instead)."""
+    date of a sentence instead).
+    The result is cached on ``prep`` and must not be changed by the caller."""
+    key = ("dates", start, end, month_level, all_mentions)
+    if key not in prep.cache:
+        prep.cache[key] = _date_features(prep, start, end, month_level, all_mentions)
+    feats: dict[date, dict[str, float]] = prep.cache[key]
+    return feats
+
+
+def _date_features(prep: _Prepared, start: date, end: date, month_level: bool,
+                   all_mentions: bool) -> dict[date, dict[str, float]]:
     feats: dict[date, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     days: dict[date, set[date]] = defaultdict(set)
     for i, doc in enumerate(prep.topic.docs):
@@ -679,16 +840,20 @@ def rank_dates(feats: Mapping[date, Mapping[str, float]], params: TlsParams) -> 
         return []
     scores = x @ np.array(params.weights, dtype=float)
     ranked = [d for _, d in sorted(zip((-float(s) for s in scores), dates, strict=True))]
-    if params.gap_days <= 0:
-        return ranked
-    # Temporal spread: the days around a big day mostly repeat it, so a date this close
-    # to a better-ranked one waits until the rest of the list has been used.
+    return spread_dates(ranked, params.gap_days)
+
+
+def spread_dates(ranked: Sequence[date], gap: int) -> list[date]:
+    """Temporal spread: the days around a big day mostly repeat it, so a date within
+    ``gap`` days of a better-ranked one waits until the rest of the list has been used."""
+    if gap <= 0:
+        return list(ranked)
     first: list[date] = []
     later: list[date] = []
     taken: set[int] = set()
     for d in ranked:
         o = d.toordinal()
-        if any(o + k in taken for k in range(-params.gap_days, params.gap_days + 1)):
+        if any(o + k in taken for k in range(-gap, gap + 1)):
             later.append(d)
         else:
             first.append(d)
@@ -746,6 +911,14 @@ def _cos(a: Mapping[str, float], b: Mapping[str, float]) -> float:
     return sum(x * b.get(t, 0.0) for t, x in a.items())
 
 
+def _sum(vecs: Sequence[Mapping[str, float]]) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for v in vecs:
+        for t, x in v.items():
+            out[t] = out.get(t, 0.0) + x
+    return out
+
+
 def _add(a: Mapping[str, float], b: Mapping[str, float]) -> dict[str, float]:
     out = dict(a)
     for t, x in b.items():
@@ -783,12 +956,8 @@ def pm_mean_candidates(ment: Sequence[_Sent], pub: Sequence[_Sent],
         return list(ment) or list(pub)
     vm = [vec(s) for s in ment]
     vp = [vec(s) for s in pub]
-    cm: dict[str, float] = {}
-    for v in vm:
-        cm = _add(cm, v)
-    cp: dict[str, float] = {}
-    for v in vp:
-        cp = _add(cp, v)
+    cm = _sum(vm)
+    cp = _sum(vp)
     wm, wp = 1 / len(ment), 1 / len(pub)
     shared = {t: wp * cp[t] + wm * x for t, x in cm.items() if x and cp.get(t)}
     if not shared:
@@ -803,7 +972,9 @@ def pm_mean_candidates(ment: Sequence[_Sent], pub: Sequence[_Sent],
 
 def centroid_summary(cands: Sequence[_Sent], k: int, idf: Mapping[str, float],
                      params: TlsParams, used: Sequence[Mapping[str, float]] = (),
-                     keywords: Sequence[str] = ()) -> list[str]:
+                     keywords: Sequence[str] = (),
+                     topic: Mapping[str, float] | None = None,
+                     vec: Callable[[_Sent], dict[str, float]] | None = None) -> list[str]:
     """news-tls CentroidOpt: greedily add the sentence that brings the summary's tf-idf sum
     closest to the candidates' centroid; sentences that fail the filters (length, topic
     keyword, near repeat of a chosen one or of one used for another date) are passed over."""
@@ -813,11 +984,10 @@ def centroid_summary(cands: Sequence[_Sent], k: int, idf: Mapping[str, float],
     pool = [s for s in uniq.values() if s.terms]
     if not pool:
         return []
-    vecs = [_vec(s.terms, idf) for s in pool]
-    centroid: dict[str, float] = {}
-    for v in vecs:
-        centroid = _add(centroid, v)
-    centroid = _normed(centroid)
+    vecs = [vec(s) if vec else _vec(s.terms, idf) for s in pool]
+    centroid = _normed(_sum(vecs))
+    if topic and params.topic_mix:
+        centroid = _normed(_add(centroid, {t: params.topic_mix * x for t, x in topic.items()}))
 
     def allowed(i: int) -> bool:
         s = pool[i]
@@ -833,35 +1003,66 @@ def centroid_summary(cands: Sequence[_Sent], k: int, idf: Mapping[str, float],
         ok = on_topic or ok
     chosen: list[int] = []
     summed: dict[str, float] = {}
+    # cos(summed + v, centroid) from dot products: vectors are unit length
+    to_c = {i: _cos(vecs[i], centroid) for i in ok}
+    s_c, s_s = 0.0, 0.0
     while len(chosen) < k:
         best, best_score = -1, -1.0
         for i in ok:
             if i in chosen or any(_cos(vecs[i], vecs[j]) > params.max_sim for j in chosen):
                 continue
-            sc = _cos(_normed(_add(summed, vecs[i])), centroid)
-            if sc > best_score:
+            norm2 = s_s + 2 * _cos(summed, vecs[i]) + 1.0
+            sc = (s_c + to_c[i]) / math.sqrt(norm2) if norm2 > 0 else 0.0
+            if sc > best_score + 1e-12:
                 best, best_score = i, sc
         if best < 0:
             break
         chosen.append(best)
+        s_s += 2 * _cos(summed, vecs[best]) + 1.0
+        s_c += to_c[best]
         summed = _add(summed, vecs[best])
     return [pool[i].text for i in chosen]
 
 
-def predict_timeline(prep: _Prepared, start: date, end: date, n_dates: int, n_sents: int,
-                     params: TlsParams | None = None) -> dict[date, list[str]]:
-    """A timeline of at most ``n_dates`` dates and ``n_sents`` sentences a date, from the
-    articles published in [start, end]: dates in ranked order, each summarised from its
-    PM-Mean candidates; a date with no admissible sentence gives way to the next."""
-    params = params or TlsParams()
-    ranked = rank_dates(date_features(prep, start, end, all_mentions=params.all_mentions), params)
+@dataclass
+class _Pool:
+    """The sentences of the articles published in a task's span, filed by date."""
+
+    by_ment: dict[date, list[_Sent]]
+    by_pub: dict[date, list[_Sent]]
+    every: list[_Sent]
+    idf: dict[str, float]
+    keywords: list[str]
+    topic_centroid: dict[str, float]
+    vecs: dict[int, dict[str, float]] = field(default_factory=dict)
+
+    def vec(self, s: _Sent) -> dict[str, float]:
+        key = id(s)
+        if key not in self.vecs:
+            self.vecs[key] = _vec(s.terms, self.idf)
+        return self.vecs[key]
+
+
+def candidate_pool(prep: _Prepared, start: date, end: date, params: TlsParams) -> _Pool:
+    """Sentences of the articles published in [start, end], filed under the date they
+    name (``by_ment``) or, undated leads, under their publication day and the days before
+    (``by_pub``)."""
+    key = ("pool", start, end, params.month_mentions, params.clip_sents, params.pub_end)
+    if key not in prep.cache:
+        prep.cache[key] = _candidate_pool(prep, start, end, params)
+    pool: _Pool = prep.cache[key]
+    return pool
+
+
+def _candidate_pool(prep: _Prepared, start: date, end: date, params: TlsParams) -> _Pool:
     docs = prep.topic.docs
-    in_span = [i for i, d in enumerate(docs) if start <= d.pub <= end]
     by_ment: dict[date, list[_Sent]] = defaultdict(list)
     by_pub: dict[date, list[_Sent]] = defaultdict(list)
     every: list[_Sent] = []
-    for i in in_span:
-        pub_o = docs[i].pub.toordinal()
+    for i, doc in enumerate(docs):
+        if not start <= doc.pub <= end:
+            continue
+        pub_o = doc.pub.toordinal()
         for s in prep.sents[i]:
             every.append(s)
             if s.time is not None and (s.level == "d" or params.month_mentions):
@@ -869,31 +1070,45 @@ def predict_timeline(prep: _Prepared, start: date, end: date, n_dates: int, n_se
             elif s.pos <= params.clip_sents:
                 for k in range(params.pub_end):
                     by_pub[date.fromordinal(pub_o - k)].append(s)
-    idf = _idf(every)
-    vec_cache: dict[int, dict[str, float]] = {}
+    kws = topic_keywords(prep.topic.keywords)
+    # a keyword no sentence contains (a folder code like "bpoil") would empty every date
+    keywords = kws if any(kw in s.text.lower() for s in every for kw in kws) else []
+    pool = _Pool(by_ment, by_pub, every, _idf(every), keywords, {})
+    pool.topic_centroid = _normed(_sum([pool.vec(s) for s in every]))
+    return pool
 
-    def vec(s: _Sent) -> dict[str, float]:
-        key = id(s)
-        if key not in vec_cache:
-            vec_cache[key] = _vec(s.terms, idf)
-        return vec_cache[key]
 
-    keywords: list[str] = []
-    if params.keyword_filter:
-        kws = topic_keywords(prep.topic.keywords)
-        # a keyword no sentence contains (a folder code like "bpoil") would empty every date
-        if any(kw in s.text.lower() for s in every for kw in kws):
-            keywords = kws
+def date_candidates(pool: _Pool, d: date) -> list[_Sent]:
+    """The sentences a summary of ``d`` may use (PM-Mean's), one of each text."""
+    cands = pm_mean_candidates(pool.by_ment.get(d, []), pool.by_pub.get(d, []), pool.vec)
+    uniq: dict[str, _Sent] = {}
+    for s in cands:
+        if s.terms:
+            uniq.setdefault(s.text, s)
+    return list(uniq.values())
+
+
+def predict_timeline(prep: _Prepared, start: date, end: date, n_dates: int, n_sents: int,
+                     params: TlsParams | None = None) -> dict[date, list[str]]:
+    """A timeline of at most ``n_dates`` dates and ``n_sents`` sentences a date, from the
+    articles published in [start, end]: dates in ranked order, each summarised from its
+    candidates; a date with no admissible sentence gives way to the next."""
+    params = params or TlsParams()
+    ranked = rank_dates(date_features(prep, start, end, all_mentions=params.all_mentions), params)
+    if params.gap_frac > 0:
+        ranked = spread_dates(ranked, int(params.gap_frac * (end - start).days / max(1, n_dates)))
+    pool = candidate_pool(prep, start, end, params)
+    keywords = pool.keywords if params.keyword_filter else []
     out: dict[date, list[str]] = {}
     used: list[dict[str, float]] = []
     for d in ranked:
         if len(out) >= n_dates:
             break
-        cands = pm_mean_candidates(by_ment.get(d, []), by_pub.get(d, []), vec)
-        summary = centroid_summary(cands, n_sents, idf, params, used, keywords)
+        summary = centroid_summary(date_candidates(pool, d), n_sents, pool.idf, params, used,
+                                   keywords, pool.topic_centroid, pool.vec)
         if summary:
-            out[d] = summary
-            used.extend(_vec(_content_terms(s), idf) for s in summary)
+            out[d] = [tidy_entry(s) for s in summary] if params.tidy else summary
+            used.extend(_vec(_content_terms(s), pool.idf) for s in summary)
     return out
 
 
@@ -974,14 +1189,13 @@ def run_task(task: TlsTask, params: TlsParams) -> dict[str, Any]:
     }
 
 
-# Summariser knobs chosen leave-one-topic-out: news-tls's keyword filter (our folders
-# carry only a topic name) and the sentence-length limits (news-tls has none).
-SUMMARY_GRID: tuple[dict[str, Any], ...] = (
-    {"keyword_filter": True, "min_words": 5, "max_words": 50},
-    {"keyword_filter": False, "min_words": 5, "max_words": 50},
-    {"keyword_filter": True, "min_words": 1, "max_words": 10_000},
-    {"keyword_filter": False, "min_words": 1, "max_words": 10_000},
-)
+# Knobs chosen by nested leave-one-topic-out: how much the topic centroid pulls the
+# sentence choice and how far apart the chosen dates must be (a share of the span's mean
+# spacing); 0 for both is news-tls's DATEWISE.
+SUMMARY_GRID: tuple[dict[str, Any], ...] = tuple(
+    {"topic_mix": mix, "gap_frac": gap} for mix in (0.0, 0.5, 1.0) for gap in (0.0, 0.2, 0.35))
+# TlsParams fields that change what ``tune`` learns (the rest only act at prediction)
+_RANKER_KNOBS = ("all_mentions", "log_features", "balance", "l2")
 
 
 def _ar_score(task: TlsTask, params: TlsParams) -> float:
@@ -1000,19 +1214,25 @@ def select_params(tasks: Sequence[TlsTask], held_out: str, base: TlsParams,
     without both ``held_out`` and its own group (nested leave-one-topic-out).
     Returns the parameters and the index of the chosen grid entry."""
     groups = sorted({t.prep.topic.group for t in tasks} - {held_out})
-    final = tune([t for t in tasks if t.prep.topic.group != held_out], base)
+    rankers: dict[tuple[Any, ...], TlsParams] = {}
+
+    def trained(left_out: tuple[str, ...], cfg: Mapping[str, Any]) -> TlsParams:
+        params = replace(base, **cfg)
+        key = (left_out, *(getattr(params, k) for k in _RANKER_KNOBS))
+        if key not in rankers:
+            rankers[key] = tune([t for t in tasks if t.prep.topic.group not in left_out], params)
+        return replace(params, weights=rankers[key].weights)
+
     if len(grid) < 2 or len(groups) < 2:
-        return replace(final, **grid[0]) if grid else final, 0
-    inner = {h: tune([t for t in tasks if t.prep.topic.group not in (held_out, h)], base)
-             for h in groups}
+        return trained((held_out,), grid[0] if grid else {}), 0
     best, best_score = 0, -1.0
     for i, cfg in enumerate(grid):
-        scores = [_ar_score(t, replace(inner[h], **cfg))
+        scores = [_ar_score(t, trained((held_out, h), cfg))
                   for h in groups for t in tasks if t.prep.topic.group == h]
         score = sum(scores) / len(scores)
         if score > best_score + 1e-12:
             best, best_score = i, score
-    return replace(final, **grid[best]), best
+    return trained((held_out,), grid[best]), best
 
 
 def run_tls_eval(path: Path, tune_params: bool = True, only: Sequence[str] = (),
