@@ -20,13 +20,17 @@ from sitroom.evaluate.coref_eval import (
     _max_assignment,
     average_linkage,
     b_cubed,
+    bin_columns,
     ceaf_e,
     clean_word,
     conll_scores,
+    cut_merges,
     document_clusters,
     event_classes,
+    fit_boosted,
     fit_logistic,
     lemma_baseline,
+    linkage_merges,
     muc,
     normal_lemma,
     read_conll_key,
@@ -253,3 +257,86 @@ def test_singleton_features_and_lemma_rates() -> None:
     col = dict(zip(SINGLE_FEATURES, x.T, strict=True))
     assert col["top1"][0] == pytest.approx(0.9) and col["top1"][2] == pytest.approx(0.1)
     assert col["lemma_single_rate"][2] > col["lemma_single_rate"][0]
+
+
+def _partition(labels: list[int]) -> set[frozenset[int]]:
+    groups: dict[int, set[int]] = {}
+    for i, lab in enumerate(labels):
+        groups.setdefault(lab, set()).add(i)
+    return {frozenset(g) for g in groups.values()}
+
+
+def _naive_average_linkage(sim: np.ndarray, threshold: float) -> list[int]:
+    """Textbook average linkage, recomputing every cluster mean each step."""
+    clusters = [[i] for i in range(len(sim))]
+    while len(clusters) > 1:
+        best, pair = -np.inf, (0, 0)
+        for a in range(len(clusters)):
+            for b in range(a + 1, len(clusters)):
+                mean = float(np.mean(sim[np.ix_(clusters[a], clusters[b])]))
+                if mean > best:
+                    best, pair = mean, (a, b)
+        if best < threshold:
+            break
+        a, b = pair
+        clusters[a] = clusters[a] + clusters.pop(b)
+    labels = [0] * len(sim)
+    for k, members in enumerate(clusters):
+        for i in members:
+            labels[i] = k
+    return labels
+
+
+@given(st.integers(min_value=1, max_value=9), st.integers(min_value=0, max_value=10_000),
+       st.floats(min_value=0.05, max_value=0.95))
+def test_one_linkage_run_serves_every_threshold(n: int, seed: int, cut: float) -> None:
+    rng = np.random.default_rng(seed)
+    upper = np.triu(rng.random((n, n)), 1)
+    sim = upper + upper.T
+    merges = linkage_merges(n, sim, 0.0)
+    heights = [h for h, _, _ in merges]
+    # joins only get weaker, so a higher threshold keeps a prefix of them
+    assert heights == sorted(heights, reverse=True)
+    labels = cut_merges(n, merges, cut)
+    assert labels == average_linkage(n, sim, cut)
+    assert _partition(labels) == _partition(_naive_average_linkage(sim, cut))
+    # a label is the lowest index of its cluster
+    assert all(labels[i] <= i and labels[labels[i]] == labels[i] for i in range(n))
+
+
+def test_bin_columns_counts_edges_below() -> None:
+    x = np.array([[0.0, 5.0], [0.5, 1.0], [2.0, 1.0]])
+    b = bin_columns(x, [np.array([0.25, 1.0]), np.array([1.0])])
+    assert b.tolist() == [[0, 1], [1, 1], [2, 1]]
+
+
+def test_boosted_trees_learn_an_interaction() -> None:
+    # the label is "exactly one of two cues": no linear model can fit it
+    rng = np.random.default_rng(0)
+    x = rng.integers(0, 2, size=(2000, 3)).astype(float)
+    y = (x[:, 0] != x[:, 1]).astype(float)
+    probe = np.array([[0, 0, 1], [1, 1, 0], [1, 0, 1], [0, 1, 0]], dtype=float)
+    trees = fit_boosted(x, y, rounds=40, depth=2, lr=0.3, subsample=0.5)
+    p = trees.prob(probe)
+    assert p[0] < 0.1 and p[1] < 0.1 and p[2] > 0.9 and p[3] > 0.9
+    linear = fit_logistic(x, y).prob(probe)
+    assert np.all(np.abs(linear - 0.5) < 0.1)
+    # the noise column earns no share of the split gain
+    assert trees.weights.sum() == pytest.approx(1.0)
+    assert trees.weights[2] < 0.05 < trees.weights[0]
+
+
+def test_boosted_trees_are_deterministic_and_weight_rows() -> None:
+    rng = np.random.default_rng(2)
+    x = rng.random((600, 2))
+    y = (x[:, 0] + 0.2 * rng.random(600) > 0.6).astype(float)
+    probe = np.array([[0.1, 0.5], [0.9, 0.5]])
+    a, b = fit_boosted(x, y, seed=3).prob(probe), fit_boosted(x, y, seed=3).prob(probe)
+    assert a.tolist() == b.tolist() and a[0] < 0.2 < 0.8 < a[1]
+    # counting the positives ten times raises the probabilities where the
+    # labels are mixed (x0 near 0.5), and the mean one
+    plain = fit_boosted(x, y, seed=3)
+    heavy = fit_boosted(x, y, weight=np.where(y > 0, 10.0, 1.0), seed=3)
+    mixed = np.array([[0.5, 0.5]])
+    assert heavy.prob(mixed)[0] > plain.prob(mixed)[0] + 0.1
+    assert heavy.prob(x).mean() > plain.prob(x).mean()
