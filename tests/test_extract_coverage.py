@@ -233,3 +233,10 @@ def test_an_act_in_a_time_clause_is_not_what_the_main_verb_asks(run) -> None:  #
     assert _by_trigger(ms, "strike").modality == "asserted"
     ms = run("Ankara said it would take revenge on the militants.")
     assert _by_trigger(ms, "revenge").modality == "future"
+
+
+def test_a_landmark_is_not_who_fired(run) -> None:  # type: ignore[no-untyped-def]
+    ms = run("A rocket landed not far from the US embassy and two more struck a base north of Baghdad.")
+    assert not [a for m in ms for a in m.sources if a.country == "USA"]
+    ms = run("Two mortar shells fell near the Turkish consulate and one struck a school in Mosul.")
+    assert not [a for m in ms for a in m.sources if a.country == "TUR"]

@@ -1863,8 +1863,8 @@ def _fill_roles(ctx: _Ctx, sent: Span, c: Cand, sources: list[Actor],
     if not sources and not _unnamed_agent(c):
         # an actor of the target's own state may act on it ("ethnic X protested in Y")
         tgt_names = {a.name for a in targets}
-        before = sorted((x for x in pool if x[0].i < trig and x[1].name not in tgt_names),
-                        key=lambda x: -x[0].i)
+        before = sorted((x for x in pool if x[0].i < trig and x[1].name not in tgt_names
+                         and not _landmark(x[0])), key=lambda x: -x[0].i)
         if before:
             sources = [before[0][1]]
     if not targets:
@@ -1894,6 +1894,27 @@ REACTION_WORDS = frozenset({
 def _reason_prep(prep: Token) -> bool:
     return (prep.dep_ == "prep" and prep.lower_ in REASON_PREPS
             and _lemma(prep.head) in REACTION_WORDS)
+
+
+LANDMARK_PREPS = frozenset({"near", "inside", "outside", "beside", "behind", "around", "past"})
+
+
+def _landmark(t: Token) -> bool:
+    """An actor named only to say where something is ("landed not far from the US embassy",
+    "fell near the Iranian consulate"): a landmark, not who acted."""
+    prep = t.head
+    if t.dep_ != "pobj" or prep.dep_ not in ("prep", "advmod"):
+        return False
+    if prep.lower_ in LANDMARK_PREPS:
+        return True
+    # "far from X", "(landed) not far from X", "200 metres from X"
+    return prep.lower_ == "from" and (prep.head.lower_ in DISTANCE_WORDS or any(
+        ch.dep_ in ("advmod", "npadvmod") and ch.lower_ in DISTANCE_WORDS
+        for ch in prep.head.children))
+
+
+DISTANCE_WORDS = frozenset({"far", "away", "metres", "meters", "kilometres", "kilometers",
+                            "miles", "yards"})
 
 
 def _cause_scope(t: Token) -> set[int] | None:
