@@ -1896,7 +1896,7 @@ def _reason_prep(prep: Token) -> bool:
             and _lemma(prep.head) in REACTION_WORDS)
 
 
-LANDMARK_PREPS = frozenset({"near", "inside", "outside", "beside", "behind", "around", "past"})
+LANDMARK_PREPS = frozenset({"near", "inside", "outside", "beside", "past"})  # not "behind": who is behind an attack did it
 
 
 def _landmark(t: Token) -> bool:
