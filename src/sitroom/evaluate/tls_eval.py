@@ -690,8 +690,8 @@ class TlsParams:
     log_features: bool = False    # log(1 + count) date features
     balance: bool = False         # every training task weighs the same in the ranker
     l2: float = 1.0               # ridge penalty of the date ranker's logistic regression
-    gap_days: int = 0             # a date this close to a better one goes to the back
-    gap_frac: float = 0.2         # ... this share of the span's mean spacing of the asked-for dates
+    gap_frac: float = 0.2         # a date closer to a better one than this share of the span's
+    #                               mean spacing of the asked-for dates goes to the back
     month_mentions: bool = True   # month-only mentions file a sentence under the 1st (news-tls)
     clip_sents: int = 5           # undated sentences j <= clip_sents are publication candidates
     pub_end: int = 2              # ... for the publication day and pub_end - 1 days before
@@ -839,8 +839,7 @@ def rank_dates(feats: Mapping[date, Mapping[str, float]], params: TlsParams) -> 
     if not dates:
         return []
     scores = x @ np.array(params.weights, dtype=float)
-    ranked = [d for _, d in sorted(zip((-float(s) for s in scores), dates, strict=True))]
-    return spread_dates(ranked, params.gap_days)
+    return [d for _, d in sorted(zip((-float(s) for s in scores), dates, strict=True))]
 
 
 def spread_dates(ranked: Sequence[date], gap: int) -> list[date]:
